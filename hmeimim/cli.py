@@ -1,0 +1,118 @@
+"""Command line: ``hmeimim extract``, ``hmeimim report``, ``hmeimim bench``.
+
+Bad arguments give one clear line on stderr and a non-zero exit, never a traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+__all__ = ["main"]
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one line, exit 2
+        self.exit(2, f"hmeimim: error: {message} (see 'hmeimim {self.prog.split()[-1]} --help')\n")
+
+
+def _fail(message: str, code: int = 2) -> int:
+    print(f"hmeimim: error: {message}", file=sys.stderr)
+    return code
+
+
+def _cmd_extract(args) -> int:
+    from .output import write_tables
+    from .pipeline import load_corpus
+
+    corpus_dir = Path(args.corpus)
+    if not corpus_dir.is_dir():
+        return _fail(f"corpus folder not found: {corpus_dir}" if not corpus_dir.exists() else f"corpus is not a folder: {corpus_dir}")
+    if args.metadata and not Path(args.metadata).is_file():
+        return _fail(f"metadata file not found: {args.metadata}")
+    if args.workers is not None and args.workers < 1:
+        return _fail("--workers must be 1 or more")
+    engine = getattr(args, "engine", "local")
+    if engine == "dask":
+        from .distributed import load_corpus_dask
+
+        corpus = load_corpus_dask(corpus_dir, args.metadata, scheduler=args.scheduler)
+    else:
+        corpus = load_corpus(corpus_dir, args.metadata, workers=args.workers,
+                             progress=None if not args.quiet else False)
+    written = write_tables(corpus.tables(), Path(args.out), fmt=args.format)
+    s = corpus.summary()
+    print(f"{s['articles']} articles, {s['rejects']} rejected, {s['sentences']} sentences, "
+          f"{s['sources']} sources, {s['flights']} flight mentions, {s['claims']} claims "
+          f"-> {len(written)} tables in {args.out}")
+    return 0
+
+
+def _cmd_report(args) -> int:
+    from .report import ReportError, render_report
+
+    try:
+        out = render_report(args.corpus, args.week, args.out, metadata=args.metadata, html=not args.no_html)
+    except ReportError as e:
+        return _fail(str(e))
+    print(f"report written: {out / 'report.html'}")
+    return 0
+
+
+def _cmd_bench(args) -> int:
+    from .bench import run_bench
+
+    if args.articles < 1:
+        return _fail("--articles must be 1 or more")
+    run_bench(args.articles, engine=args.engine, workers=args.workers, seed=args.seed)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="hmeimim", description="Trace flight claims, sources and mutations through news coverage.")
+    sub = p.add_subparsers(dest="command", parser_class=_Parser)
+
+    e = sub.add_parser("extract", help="write the tidy tables of a corpus folder")
+    e.add_argument("corpus", help="folder of .txt/.md/.html articles (metadata.csv beside them is optional)")
+    e.add_argument("--out", required=True, help="output folder for the tables")
+    e.add_argument("--format", choices=("csv", "parquet"), default="csv")
+    e.add_argument("--metadata", help="metadata.csv (default: beside the articles, or ../data/metadata.csv)")
+    e.add_argument("--workers", type=int, help="processes (default: all cores; 1 = no pool)")
+    e.add_argument("--engine", choices=("local", "dask"), default="local")
+    e.add_argument("--scheduler", help="Dask scheduler address (with --engine dask; default: a local cluster)")
+    e.add_argument("--quiet", action="store_true", help="no progress bar")
+    e.set_defaults(func=_cmd_extract)
+
+    r = sub.add_parser("report", help="render the weekly report (papermill) for an ISO week")
+    r.add_argument("--corpus", required=True, help="corpus folder")
+    r.add_argument("--week", required=True, help="ISO week such as 2025-W44, or any date inside the week")
+    r.add_argument("--out", default="reports", help="output folder (default: reports/)")
+    r.add_argument("--metadata", help="metadata.csv (default: beside the articles, or ../data/metadata.csv)")
+    r.add_argument("--no-html", action="store_true", help="skip the HTML export")
+    r.set_defaults(func=_cmd_report)
+
+    b = sub.add_parser("bench", help="benchmark extract and spread on a synthetic corpus; prints one JSON line")
+    b.add_argument("--articles", type=int, default=1000)
+    b.add_argument("--engine", choices=("local", "dask"), default="local")
+    b.add_argument("--workers", type=int)
+    b.add_argument("--seed", type=int, default=0)
+    b.set_defaults(func=_cmd_bench)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help(sys.stderr)
+        return 2
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        return _fail("interrupted", 130)
+    except (OSError, ValueError) as e:
+        return _fail(str(e), 1)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

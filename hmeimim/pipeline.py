@@ -1,0 +1,324 @@
+"""The whole flow: files -> articles -> sentences -> sources / flights / claims -> spread.
+
+:func:`load_corpus` is the analyst's entry point; it returns a :class:`Corpus` holding the
+tidy tables as DataFrames. Per-file and per-article work are pure functions, run in a process
+pool when the corpus is large enough for it to pay off.
+
+>>> corpus = load_corpus("seeds")                       # doctest: +SKIP
+>>> corpus.articles[["article_id", "published"]]        # doctest: +SKIP
+"""
+from __future__ import annotations
+
+import html
+import multiprocessing as mp
+import os
+import sys
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+import pandas as pd
+
+from . import schema
+from .ingest import IngestError, discover, mark_duplicates, read_article, read_metadata
+from .text import Doc, Sentence, split_sentences
+
+__all__ = ["Corpus", "load_corpus", "find_metadata", "POOL_MIN_FILES"]
+
+# Measured on the 2-core machine: a pool of 2 beats a plain loop from about 150 small files on
+# (pool start-up is ~0.3 s); below that the loop is faster.
+POOL_MIN_FILES = 150
+PROGRESS_MIN_FILES = 200
+SPREAD_TABLES = ("claim_clusters", "claim_mentions", "mutations", "article_links")
+
+
+def find_metadata(corpus_dir: Path) -> Path | None:
+    """``metadata.csv`` beside the articles, else ``../data/metadata.csv`` (the project layout:
+    a raw corpus folder next to ``data/`` holding its metadata), else None."""
+    corpus_dir = Path(corpus_dir)
+    for cand in (corpus_dir / "metadata.csv", corpus_dir.parent / "data" / "metadata.csv"):
+        if cand.is_file():
+            return cand
+    return None
+
+
+@dataclass
+class Corpus:
+    """The tidy tables of one corpus (pandas DataFrames) and helpers to read the evidence.
+
+    Tables: ``articles, sentences, sources, flights, claims, rejects`` and the spread tables
+    ``claim_clusters, claim_mentions, mutations, article_links``. Every span row has
+    ``article_id, start, end`` with ``corpus.text(article_id)[start:end]`` the evidence.
+    """
+
+    root: Path
+    articles: pd.DataFrame
+    sentences: pd.DataFrame
+    rejects: pd.DataFrame
+    sources: pd.DataFrame = field(default_factory=lambda: schema.conform("sources", None))
+    flights: pd.DataFrame = field(default_factory=lambda: schema.conform("flights", None))
+    claims: pd.DataFrame = field(default_factory=lambda: schema.conform("claims", None))
+    spread: dict[str, pd.DataFrame] = field(default_factory=dict)
+    ref_year: int | None = None
+    n_files: int = 0
+
+    # -- tables -----------------------------------------------------------------------------
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """All output tables by name, in the order ``hmeimim extract`` writes them."""
+        out = {"articles": self.articles, "sentences": self.sentences, "sources": self.sources,
+               "flights": self.flights, "claims": self.claims, "rejects": self.rejects}
+        out.update(self.spread)
+        return out
+
+    def __getattr__(self, name: str):
+        spread = self.__dict__.get("spread") or {}
+        if name in spread:
+            return spread[name]
+        raise AttributeError(name)
+
+    # -- evidence ---------------------------------------------------------------------------
+    def text(self, article_id: str) -> str:
+        """The normalised text of an article (what all offsets point into)."""
+        row = self.articles.loc[self.articles["article_id"] == article_id, "text"]
+        if row.empty:
+            raise KeyError(f"no article {article_id!r}")
+        return row.iloc[0]
+
+    def evidence(self, row) -> str:
+        """The words behind a table row (anything with ``article_id``, ``start``, ``end``)."""
+        return self.text(row["article_id"])[int(row["start"]):int(row["end"])]
+
+    def show(self, article_id: str):
+        """An article as HTML with its flight claims and sources highlighted (for notebooks)."""
+        from IPython.display import HTML
+
+        return HTML(highlight_html(self.text(article_id), self.flights, self.sources, article_id))
+
+    def docs(self) -> list[Doc]:
+        """The articles as :class:`~hmeimim.text.Doc` objects for the extraction stages."""
+        return list(_docs(self.articles, self.sentences, self.ref_year))
+
+    # -- notebook display -------------------------------------------------------------------
+    def summary(self) -> dict:
+        a = self.articles
+        return {
+            "files": self.n_files,
+            "articles": len(a),
+            "duplicates": int((a["duplicate_of"].fillna("") != "").sum()) if len(a) else 0,
+            "rejects": int((self.rejects["kind"] == "file").sum()) if len(self.rejects) else 0,
+            "languages": dict(sorted(Counter(a["language"].fillna("?")).items())) if len(a) else {},
+            "dated": int(a["published"].notna().sum()) if len(a) else 0,
+            "sentences": len(self.sentences),
+            "sources": len(self.sources),
+            "flights": len(self.flights),
+            "claims": len(self.claims),
+        }
+
+    def __repr__(self) -> str:
+        s = self.summary()
+        langs = ", ".join(f"{k} {v}" for k, v in s["languages"].items()) or "none"
+        return (f"<Corpus {self.root.name}: {s['articles']} articles ({langs}), {s['rejects']} rejected, "
+                f"{s['sentences']} sentences, {s['sources']} sources, {s['flights']} flight mentions, "
+                f"{s['claims']} claims>")
+
+    def _repr_html_(self) -> str:
+        s = self.summary()
+        rows = "".join(f"<tr><th style='text-align:left'>{html.escape(str(k))}</th><td>{html.escape(str(v))}</td></tr>"
+                       for k, v in s.items())
+        return f"<b>Corpus {html.escape(self.root.name)}</b><table>{rows}</table>"
+
+
+# -- highlighting --------------------------------------------------------------------------
+
+
+def highlight_html(text: str, flights: pd.DataFrame, sources: pd.DataFrame, article_id: str) -> str:
+    """Escaped article text with flight spans (blue) and source spans (orange) marked."""
+    spans = []
+    for df, colour, label in ((flights, "#cfe2ff", "aircraft"), (sources, "#ffe5b4", "source")):
+        if df is None or df.empty:
+            continue
+        for r in df[df["article_id"] == article_id].itertuples():
+            spans.append((int(r.start), int(r.end), colour, str(getattr(r, label, "") or "")))
+    spans.sort()
+    out, pos = [], 0
+    for s, e, colour, tip in spans:
+        if s < pos:
+            continue  # overlapping spans: the first one wins
+        out.append(html.escape(text[pos:s]))
+        out.append(f"<mark style='background:{colour}' title='{html.escape(tip, quote=True)}'>{html.escape(text[s:e])}</mark>")
+        pos = e
+    out.append(html.escape(text[pos:]))
+    return "<div style='white-space:pre-wrap;max-width:60em'>" + "".join(out) + "</div>"
+
+
+# -- workers --------------------------------------------------------------------------------
+
+
+def _ingest_one(args: tuple[Path, Path, dict]) -> tuple[dict | None, tuple[str, str] | None, list]:
+    path, root, meta = args
+    rel = path.relative_to(root).as_posix()
+    try:
+        row = read_article(path, root, meta)
+    except IngestError as e:
+        return None, (rel, str(e)), []
+    except Exception as e:  # a defect in a parser must cost one file, not the run
+        return None, (rel, f"could not be read ({type(e).__name__}: {e})"), []
+    sents = [(row["article_id"], i, s, e, row["text"][s:e]) for i, (s, e) in enumerate(split_sentences(row["text"]))]
+    return row, None, sents
+
+
+def _extract_one(doc: Doc) -> tuple[list[dict], list[dict], list[dict]]:
+    from . import claims, flights, sources
+
+    src = sources.sources_for_doc(doc)
+    fl = flights.flights_for_doc(doc)
+    cl = claims.claims_for_doc(doc, src, fl)
+    return src, fl, cl
+
+
+def _map(fn: Callable, items: list, workers: int, desc: str, progress: bool | None) -> Iterator:
+    n = len(items)
+    show = progress if progress is not None else (n >= PROGRESS_MIN_FILES and sys.stderr.isatty())
+    bar = None
+    if show:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=n, desc=desc, unit="file" if desc == "ingest" else "article", leave=False)
+    if workers > 1 and n >= POOL_MIN_FILES:
+        ctx = mp.get_context("forkserver" if sys.platform != "win32" else "spawn")
+        with ctx.Pool(workers) as pool:
+            for r in pool.imap(fn, items, chunksize=max(16, min(256, n // (workers * 8) or 1))):
+                if bar:
+                    bar.update()
+                yield r
+    else:
+        for it in items:
+            r = fn(it)
+            if bar:
+                bar.update()
+            yield r
+    if bar:
+        bar.close()
+
+
+def _docs(articles: pd.DataFrame, sentences: pd.DataFrame, ref_year: int | None) -> Iterator[Doc]:
+    by_article: dict[str, list[Sentence]] = {}
+    for r in sentences.itertuples(index=False):
+        by_article.setdefault(r.article_id, []).append(Sentence(int(r.sentence_id), int(r.start), int(r.end)))
+    for r in articles.itertuples(index=False):
+        pub = date.fromisoformat(r.published) if isinstance(r.published, str) and r.published else None
+        yield Doc(r.article_id, r.text, r.language if isinstance(r.language, str) and r.language else "en",
+                  pub, ref_year, r.outlet if isinstance(r.outlet, str) else "",
+                  tuple(by_article.get(r.article_id, ())))
+
+
+def reference_year(articles: pd.DataFrame) -> int | None:
+    """The corpus's reference year: the most common publication year of its dated articles
+    (ties to the later year), assumed for year-less dates in undated articles."""
+    years = Counter(int(p[:4]) for p in articles["published"].dropna() if isinstance(p, str) and p)
+    if not years:
+        return None
+    return max(years.items(), key=lambda kv: (kv[1], kv[0]))[0]
+
+
+# -- entry point ----------------------------------------------------------------------------
+
+
+def load_corpus(path: str | os.PathLike, metadata: str | os.PathLike | None = None, *,
+                extract: bool = True, spread: bool = True, workers: int | None = None,
+                progress: bool | None = None) -> Corpus:
+    """Read a folder of articles into a :class:`Corpus` of tidy tables.
+
+    Parameters
+    ----------
+    path: the corpus folder (``.txt``, ``.md``, ``.html``/``.htm`` files; other files are
+        rejected with a reason).
+    metadata: a ``metadata.csv`` (``id`` plus any of url, outlet, published, title, language);
+        by default ``<path>/metadata.csv`` or ``<path>/../data/metadata.csv``.
+    extract: also find sources, flights and claims (else those tables are empty).
+    spread: also cluster claims across articles (the spread tables).
+    workers: processes for the per-file work (default: the machine's cores; 1 = no pool).
+    progress: show a progress bar (default: on a terminal, for 200 files or more).
+
+    Raises
+    ------
+    FileNotFoundError / NotADirectoryError if ``path`` is not a folder.
+    """
+    root = Path(path)
+    if not root.exists():
+        raise FileNotFoundError(f"corpus folder not found: {root}")
+    if not root.is_dir():
+        raise NotADirectoryError(f"corpus is not a folder: {root}")
+    meta_path = Path(metadata) if metadata is not None else find_metadata(root)
+    if metadata is not None and not meta_path.is_file():
+        raise FileNotFoundError(f"metadata file not found: {meta_path}")
+    meta = read_metadata(meta_path)
+    workers = workers or os.cpu_count() or 1
+
+    files, unlisted = discover(root)
+    rejects = [{"path": p, "reason": r, "kind": "file"} for p, r in unlisted]
+    rows, sent_rows, seen_ids = [], [], {}
+    jobs = [(p, root, meta.rows.get(p.stem, {})) for p in files]
+    for row, rej, sents in _map(_ingest_one, jobs, workers, "ingest", progress):
+        if rej:
+            rejects.append({"path": rej[0], "reason": rej[1], "kind": "file"})
+            continue
+        if row["article_id"] in seen_ids:
+            rejects.append({"path": row["path"], "kind": "file",
+                            "reason": f"another file has the same id {row['article_id']!r} ({seen_ids[row['article_id']]}); ids are file stems and must be unique"})
+            continue
+        seen_ids[row["article_id"]] = row["path"]
+        rows.append(row)
+        sent_rows.extend(sents)
+    known = set(seen_ids) | {Path(p).stem for p, _ in unlisted} | {Path(r["path"]).stem for r in rejects}
+    for aid in sorted(set(meta.rows) - known):
+        rejects.append({"path": f"metadata.csv#{aid}", "kind": "metadata",
+                        "reason": f"metadata row for id {aid!r}, but no article file has that id"})
+    rejects += [{"path": w, "reason": r, "kind": "metadata"} for w, r in meta.problems]
+
+    mark_duplicates(rows)
+    articles = schema.conform("articles", pd.DataFrame(rows)).sort_values("article_id", kind="stable").reset_index(drop=True)
+    sentences = schema.conform("sentences", pd.DataFrame(sent_rows, columns=schema.columns("sentences")))
+    sentences = sentences.sort_values(["article_id", "sentence_id"], kind="stable").reset_index(drop=True)
+    rej = schema.conform("rejects", pd.DataFrame(rejects, columns=schema.columns("rejects")))
+    rej = rej.sort_values(["kind", "path"], kind="stable").reset_index(drop=True)
+    corpus = Corpus(root, articles, sentences, rej, ref_year=reference_year(articles), n_files=len(files) + len(unlisted))
+    if extract:
+        run_extraction(corpus, workers=workers, progress=progress)
+    if extract and spread:
+        run_spread(corpus)
+    return corpus
+
+
+def run_extraction(corpus: Corpus, workers: int = 1, progress: bool | None = None) -> Corpus:
+    """Fill ``sources``, ``flights`` and ``claims`` from the articles and sentences."""
+    src, fl, cl = [], [], []
+    for s, f, c in _map(_extract_one, corpus.docs(), workers, "extract", progress):
+        src += s
+        fl += f
+        cl += c
+    key = ["article_id", "start", "end"]
+    corpus.sources = _sorted(schema.conform("sources", _frame(src, "sources")), key)
+    corpus.flights = _sorted(schema.conform("flights", _frame(fl, "flights")), key)
+    corpus.claims = _sorted(schema.conform("claims", _frame(cl, "claims")), key)
+    return corpus
+
+
+def run_spread(corpus: Corpus) -> Corpus:
+    """Cluster claims across articles and trace their mutations (the spread tables)."""
+    try:
+        from . import spread
+    except ImportError:  # the spread stage is optional until it lands
+        return corpus
+    corpus.spread = spread.spread_tables(corpus)
+    return corpus
+
+
+def _frame(rows: list[dict], table: str) -> pd.DataFrame:
+    return pd.DataFrame(rows) if rows else pd.DataFrame(columns=schema.columns(table))
+
+
+def _sorted(df: pd.DataFrame, key: list[str]) -> pd.DataFrame:
+    return df.sort_values(key, kind="stable").reset_index(drop=True) if len(df) else df

@@ -1,0 +1,296 @@
+"""Text stage: normalise article text and split it into sentences with character offsets.
+
+Every offset the package emits points into the *normalised* text returned by
+:func:`normalize`, which is the text the package stores (``articles.text``) and exposes, so
+``text[start:end]`` is always the evidence.
+
+>>> t = normalize("An I1-62 landed\\nat Hmeimim on 24\\u201329 October.")
+>>> t
+'An Il-62 landed at Hmeimim on 24-29 October.'
+>>> u = "Gen. Smith said so. The U.S. Air Force did not."
+>>> [u[s:e] for s, e in split_sentences(u)]
+['Gen. Smith said so.', 'The U.S. Air Force did not.']
+"""
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+
+from . import lexicons
+
+__all__ = ["normalize", "split_sentences", "Doc", "Sentence", "make_doc"]
+
+# --- normalisation ---------------------------------------------------------------------
+
+# Dash variants that stand for a hyphen or a range (not the em dash, which is prose).
+_DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2212\ufe63\uff0d\u2043"), "-")
+# Spaces that are not ASCII spaces; zero-width characters are removed.
+_SPACES = dict.fromkeys(map(ord, "\u00a0\u2007\u202f\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2008\u2009\u200a\u3000"), " ")
+_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_TRANSLATE = {**_DASHES, **_SPACES, **_ZERO_WIDTH, ord("\r"): None, ord("\x00"): None, ord("\t"): " "}
+
+
+@functools.lru_cache(maxsize=1)
+def _confusables() -> tuple[dict[str, str], dict[str, str]]:
+    """Latin<->Cyrillic look-alike letters from ``lexicon/confusables.csv``."""
+    to_latin, to_cyrillic = {}, {}
+    for row in lexicons.load("confusables"):
+        to_latin[row["cyrillic"]] = row["latin"]
+        to_cyrillic[row["latin"]] = row["cyrillic"]
+    return to_latin, to_cyrillic
+
+
+def _script(ch: str) -> str:
+    if "A" <= ch <= "z" and ch.isalpha():
+        return "L"
+    if "\u0400" <= ch <= "\u04ff":
+        return "C"
+    return ""
+
+
+_WORD = re.compile(r"[^\W_](?:[\w\-']*[^\W_])?")
+
+
+def _fold_mixed_script(text: str) -> str:
+    """Fold look-alike letters in words that mix Latin and Cyrillic into the word's main script.
+
+    A Cyrillic ``е`` inside a Latin word becomes ``e``; a Latin ``M`` in ``Ил-62M`` becomes ``М``.
+    Words in one script, or with letters that have no look-alike, are left alone.
+    """
+    to_latin, to_cyrillic = _confusables()
+    out = []
+    last = 0
+    for m in _WORD.finditer(text):
+        w = m.group()
+        n_lat = n_cyr = 0
+        for ch in w:
+            s = _script(ch)
+            n_lat += s == "L"
+            n_cyr += s == "C"
+        if not (n_lat and n_cyr):
+            continue
+        # Cyrillic designators (Ан-124, Ил-76) keep Cyrillic; otherwise the majority wins.
+        table = to_cyrillic if n_cyr > n_lat else to_latin
+        folded = "".join(table.get(ch, ch) for ch in w)
+        if folded != w:
+            out.append(text[last:m.start()])
+            out.append(folded)
+            last = m.end()
+    if not out:
+        return text
+    out.append(text[last:])
+    return "".join(out)
+
+
+# OCR confusions inside aircraft designators: I1-62, l1-76, 1l-62 -> Il-62.
+_OCR_IL = re.compile(r"(?<![\w])(?:I1|l1|1l|1I|lI|Il|IL|I\||\|l)(?=[- ]?\d{1,3}(?:[A-Za-z\u0410-\u044f]{0,3})?\b)")
+# A designator hyphen written as a space or missing: "Il 62M" stays; "Ан–124" already folded.
+_TERMINAL = ".!?:;\"'\u201d\u00bb\u2019)\u3002\uff01\uff1f\u061f"
+
+
+def _fix_ocr(text: str) -> str:
+    return _OCR_IL.sub("Il", text)
+
+
+def _unwrap(text: str) -> str:
+    """Rejoin lines that a PDF or e-mail hard-wrapped in mid-sentence.
+
+    Two rules. Everywhere: a line that does not end a sentence and is followed by a line that
+    starts in lower case continues on it. In a document that looks hard-wrapped (many lines of
+    about the same width that do not end a sentence): any line that reaches near the wrap width
+    continues on the next line, unless it ends a sentence and the next line is indented
+    (a paragraph start). A word broken at a line-end hyphen ("full-\\nscale") is rejoined.
+    """
+    lines = text.split("\n")
+    if len(lines) < 2:
+        return text
+    lengths = sorted(len(x.rstrip()) for x in lines if x.strip())
+    wrapped = False
+    width = 0
+    if len(lengths) >= 4:
+        width = lengths[int(0.8 * (len(lengths) - 1))]
+        long_lines = [x.rstrip() for x in lines if len(x.rstrip()) >= 0.75 * width and x.strip()]
+        open_ends = sum(1 for x in long_lines if x[-1] not in _TERMINAL)
+        wrapped = 40 <= width <= 140 and len(long_lines) >= 3 and open_ends >= 0.4 * len(long_lines)
+    out = [lines[0]]
+    for nxt in lines[1:]:
+        prev = out[-1]
+        p = prev.rstrip()
+        n = nxt.lstrip()
+        join = False
+        if p and n:
+            ends_sentence = p[-1] in _TERMINAL
+            starts_lower = n[0].islower()
+            if not ends_sentence and starts_lower:
+                join = True
+            elif wrapped and len(p) >= 0.6 * width and not nxt[:1].isspace():
+                # An indented line starts a paragraph; a short line that ends a sentence ends one.
+                join = not (ends_sentence and len(p) < 0.85 * width)
+        if join:
+            if p.endswith("-") and len(p) >= 2 and p[-2].isalpha() and n[0].isalpha():
+                out[-1] = p + n  # full-\nscale -> full-scale (keep the hyphen: it is a compound)
+            else:
+                out[-1] = p + " " + n
+        else:
+            out.append(nxt)
+    return "\n".join(out)
+
+
+def normalize(text: str) -> str:
+    """Return the normalised article text that all offsets refer to.
+
+    Steps: Unicode NFC; CR, NUL and zero-width characters removed; non-breaking and other
+    spaces to a space; dash variants (en dash, U+2212 minus, ...) to ``-`` (the em dash stays);
+    hard-wrapped lines rejoined; look-alike letters folded in mixed Latin/Cyrillic words; OCR
+    confusions repaired inside aircraft designators (``I1-62`` -> ``Il-62``); trailing spaces
+    and runs of blank lines trimmed.
+
+    >>> normalize("Ан-124\\u2212100 \\u0430nd I1-26M")
+    'Ан-124-100 and Il-26M'
+    """
+    if not text:
+        return ""
+    t = unicodedata.normalize("NFC", text).translate(_TRANSLATE)
+    t = re.sub(r"[ ]+\n", "\n", t)
+    t = re.sub(r"\n[ ]+", "\n", _unwrap(t))  # indentation marks paragraphs; read it, then drop it
+    t = re.sub(r"\n{3,}", "\n\n", t)
+    t = _fold_mixed_script(t)
+    t = _fix_ocr(t)
+    t = re.sub(r"[ ]{2,}", " ", t)
+    return t.strip()
+
+
+# --- sentences ---------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=1)
+def _abbreviations() -> tuple[frozenset[str], frozenset[str]]:
+    """(abbreviations that never end a sentence, common sentence starters), lower-cased."""
+    abbr, starters = set(), set()
+    for row in lexicons.load("abbreviations"):
+        (starters if row["kind"] == "starter" else abbr).add(row["token"].lower())
+    return frozenset(abbr), frozenset(starters)
+
+
+# A candidate boundary: terminal punctuation, optional closing quotes/brackets, then space.
+_BOUNDARY = re.compile(
+    r"(?P<punct>[.!?\u2026]+|[\u3002\uff01\uff1f\u061f]+)"
+    r"(?P<close>[\"'\u201d\u2019\u00bb\u300d\u300f)\]]*)"
+    r"(?P<space>\s*)"
+)
+_PARA = re.compile(r"\n+")
+_OPENERS = "\"'\u201c\u2018\u00ab\u300c\u300e(["
+
+
+def _is_boundary(text: str, m: re.Match, abbr: frozenset[str], starters: frozenset[str]) -> bool:
+    punct = m.group("punct")
+    nxt_i = m.end()
+    if nxt_i >= len(text):
+        return True
+    nxt = text[nxt_i]
+    if punct[0] in "\u3002\uff01\uff1f":
+        return True  # CJK full stops need no space after them
+    if not m.group("space"):
+        return False  # "U.S.", "3.5", "bloomberg.com"
+    if punct[0] != ".":
+        return not nxt.islower()
+    if punct == "..." or punct == "\u2026":
+        return nxt.isupper()
+    # The token before the period.
+    j = m.start()
+    k = j
+    while k > 0 and not text[k - 1].isspace() and text[k - 1] not in _OPENERS:
+        k -= 1
+    token = text[k:j].lower()
+    if nxt.islower() or nxt in ",;:":
+        return False
+    if token in abbr:
+        return False
+    if len(token) == 1 and token.isalpha():
+        return False  # an initial: "Donald J. Trump"
+    if "." in token and len(token) <= 6 and all(len(p) <= 2 for p in token.split(".")):
+        # U.S., e.g., т.е. -- a boundary only if a common sentence starter follows.
+        word = re.match(r"\w+", text[nxt_i:])
+        return bool(word and word.group().lower() in starters)
+    return True
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Split ``text`` into sentences; return ``(start, end)`` offsets with no outer whitespace.
+
+    Paragraph breaks always end a sentence; inside a paragraph a sentence ends at ``. ! ? …``
+    (and ``。 ！ ？ ؟``) unless the period belongs to an abbreviation (``Gen.``, ``Oct.``,
+    ``U.S.``, ``г.``), an initial or a number.
+
+    >>> t = "Он прилетел 26 окт. 2025 г. в Хмеймим. 这是第一句。这是第二句！ هل هبطت؟ نعم."
+    >>> [t[s:e] for s, e in split_sentences(t)]
+    ['Он прилетел 26 окт. 2025 г. в Хмеймим.', '这是第一句。', '这是第二句！', 'هل هبطت؟', 'نعم.']
+    """
+    abbr, starters = _abbreviations()
+    spans: list[tuple[int, int]] = []
+    para_start = 0
+    for para in _PARA.finditer(text + "\n"):
+        p0, p1 = para_start, para.start()
+        para_start = para.end()
+        s = p0
+        for m in _BOUNDARY.finditer(text, p0, p1):
+            if _is_boundary(text[:p1], m, abbr, starters):
+                e = m.end() - len(m.group("space"))
+                spans.append((s, e))
+                s = m.end()
+        spans.append((s, p1))
+    out = []
+    for s, e in spans:
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            out.append((s, e))
+    return out
+
+
+# --- the per-article document handed to the extraction stages -----------------------------
+
+
+@dataclass(frozen=True)
+class Sentence:
+    sentence_id: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Doc:
+    """One article as the extraction stages see it (picklable, so a process pool can ship it).
+
+    ``published`` is the publication date if known; ``ref_year`` is the year to assume for
+    year-less dates in an undated article (the corpus's reference year).
+    """
+
+    article_id: str
+    text: str
+    language: str = "en"
+    published: date | None = None
+    ref_year: int | None = None
+    outlet: str = ""
+    sentences: tuple[Sentence, ...] = field(default=())
+
+    def sentence_text(self, s: Sentence) -> str:
+        return self.text[s.start:s.end]
+
+
+def make_doc(article_id: str, text: str, language: str = "en", published: date | None = None,
+             ref_year: int | None = None, outlet: str = "", normalized: bool = False) -> Doc:
+    """Build a :class:`Doc` from raw or normalised text (for tests, notebooks and workers).
+
+    >>> d = make_doc("x", "It landed. It left.")
+    >>> [d.sentence_text(s) for s in d.sentences]
+    ['It landed.', 'It left.']
+    """
+    t = text if normalized else normalize(text)
+    sents = tuple(Sentence(i, s, e) for i, (s, e) in enumerate(split_sentences(t)))
+    return Doc(article_id, t, language or "en", published, ref_year, outlet or "", sents)
