@@ -79,7 +79,7 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     for bom, enc in _BOMS:
         if data.startswith(bom):
             try:
-                return data.decode(enc), codecs.lookup(enc.replace("-sig", "")).name
+                return data[len(bom):].decode(enc.replace("-sig", "")), codecs.lookup(enc.replace("-sig", "")).name
             except UnicodeDecodeError as e:
                 raise IngestError(f"declares {enc} with a byte-order mark but is not valid {enc} ({e.reason} at byte {e.start})") from None
     sample = data[:200_000]

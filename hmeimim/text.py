@@ -175,6 +175,21 @@ def _abbreviations() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(abbr), frozenset(starters)
 
 
+@functools.lru_cache(maxsize=1)
+def _month_names() -> frozenset[str]:
+    """Month names (wide and abbreviated, all contexts) of the ten languages, lower-cased,
+    from CLDR via babel: a period after a day number before one of them is an ordinal
+    ("am 26. Oktober"), not a sentence end."""
+    from babel.dates import get_month_names
+
+    names = set()
+    for loc in ("en", "ru", "uk", "de", "fr", "it", "es", "pt"):
+        for width in ("wide", "abbreviated"):
+            for ctx in ("format", "stand-alone"):
+                names.update(n.lower().rstrip(".") for n in get_month_names(width, ctx, loc).values())
+    return frozenset(names)
+
+
 # A candidate boundary: terminal punctuation, optional closing quotes/brackets, then space.
 _BOUNDARY = re.compile(
     r"(?P<punct>[.!?\u2026]+|[\u3002\uff01\uff1f\u061f]+)"
@@ -207,14 +222,18 @@ def _is_boundary(text: str, m: re.Match, abbr: frozenset[str], starters: frozens
     token = text[k:j].lower()
     if nxt.islower() or nxt in ",;:":
         return False
-    if token in abbr:
-        return False
     if len(token) == 1 and token.isalpha():
         return False  # an initial: "Donald J. Trump"
+    if token.isdigit() and len(token) <= 2:
+        word = re.match(r"\w+", text[nxt_i:])
+        if word and word.group().lower() in _month_names():
+            return False  # a German-style ordinal day: "am 26. Oktober"
     if "." in token and len(token) <= 6 and all(len(p) <= 2 for p in token.split(".")):
         # U.S., e.g., т.е. -- a boundary only if a common sentence starter follows.
         word = re.match(r"\w+", text[nxt_i:])
         return bool(word and word.group().lower() in starters)
+    if token in abbr:
+        return False
     return True
 
 
