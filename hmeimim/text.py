@@ -43,15 +43,12 @@ def _confusables() -> tuple[dict[str, str], dict[str, str]]:
     return to_latin, to_cyrillic
 
 
-def _script(ch: str) -> str:
-    if "A" <= ch <= "z" and ch.isalpha():
-        return "L"
-    if "\u0400" <= ch <= "\u04ff":
-        return "C"
-    return ""
-
-
-_WORD = re.compile(r"[^\W_](?:[\w\-']*[^\W_])?")
+# A word (letters, digits, hyphens, apostrophes) with both a Latin and a Cyrillic letter in it.
+_MIXED = re.compile(
+    r"[\w'-]*(?:[A-Za-z][\w'-]*[\u0400-\u04ff]|[\u0400-\u04ff][\w'-]*[A-Za-z])[\w'-]*"
+)
+_LATIN = re.compile(r"[A-Za-z]")
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 
 
 def _fold_mixed_script(text: str) -> str:
@@ -61,28 +58,15 @@ def _fold_mixed_script(text: str) -> str:
     Words in one script, or with letters that have no look-alike, are left alone.
     """
     to_latin, to_cyrillic = _confusables()
-    out = []
-    last = 0
-    for m in _WORD.finditer(text):
+
+    def fold(m: re.Match) -> str:
         w = m.group()
-        n_lat = n_cyr = 0
-        for ch in w:
-            s = _script(ch)
-            n_lat += s == "L"
-            n_cyr += s == "C"
-        if not (n_lat and n_cyr):
-            continue
+        n_lat, n_cyr = len(_LATIN.findall(w)), len(_CYRILLIC.findall(w))
         # Cyrillic designators (Ан-124, Ил-76) keep Cyrillic; otherwise the majority wins.
         table = to_cyrillic if n_cyr > n_lat else to_latin
-        folded = "".join(table.get(ch, ch) for ch in w)
-        if folded != w:
-            out.append(text[last:m.start()])
-            out.append(folded)
-            last = m.end()
-    if not out:
-        return text
-    out.append(text[last:])
-    return "".join(out)
+        return "".join(table.get(ch, ch) for ch in w)
+
+    return _MIXED.sub(fold, text)
 
 
 # OCR confusions inside aircraft designators: I1-62, l1-76, 1l-62 -> Il-62.

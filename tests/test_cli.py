@@ -1,0 +1,51 @@
+"""The command line: tables written with their columns, one clear line on bad arguments."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from hmeimim import schema
+from hmeimim.cli import main
+
+from conftest import SEEDS
+
+
+def run_cli(*args):
+    return subprocess.run([sys.executable, "-m", "hmeimim.cli", *map(str, args)], capture_output=True, text=True)
+
+
+def test_extract_writes_the_six_tables_with_their_columns(tmp_path):
+    assert main(["extract", str(SEEDS), "--out", str(tmp_path), "--quiet"]) == 0
+    for name in ("articles", "sentences", "sources", "flights", "claims", "rejects"):
+        df = pd.read_csv(tmp_path / f"{name}.csv", dtype=str, keep_default_na=False)
+        assert list(df.columns[: len(schema.columns(name))]) == schema.columns(name), name
+    arts = pd.read_csv(tmp_path / "articles.csv", dtype=str, keep_default_na=False).set_index("article_id")
+    assert len(arts) == 5
+    assert arts.loc["003_bcc0908ea47da197", "published"] == "2025-10-31"
+    assert arts.loc["004_8c8b87712b2a0ce4", "published"] == "2025-10-30"
+    sents = pd.read_csv(tmp_path / "sentences.csv", dtype={"start": int, "end": int}, keep_default_na=False)
+    texts = arts["text"]
+    assert all(texts[r.article_id][r.start:r.end] == r.text for r in sents.itertuples())
+
+
+def test_extract_parquet(tmp_path):
+    pytest.importorskip("pyarrow")
+    assert main(["extract", str(SEEDS), "--out", str(tmp_path), "--format", "parquet", "--quiet"]) == 0
+    assert len(pd.read_parquet(tmp_path / "articles.parquet")) == 5
+
+
+@pytest.mark.parametrize("args,message", [
+    (["extract", "no/such/folder", "--out", "x"], "corpus folder not found"),
+    (["extract", "seeds"], "--out"),
+    (["extract", "seeds", "--out", "x", "--format", "xml"], "invalid choice"),
+    (["extract", "seeds", "--out", "x", "--workers", "0"], "--workers"),
+    (["frobnicate"], "invalid choice"),
+])
+def test_bad_arguments_give_one_clear_line_and_a_nonzero_exit(args, message):
+    r = run_cli(*args)
+    assert r.returncode != 0
+    lines = [l for l in r.stderr.splitlines() if l.strip()]
+    assert len(lines) == 1 and message in lines[0] and "Traceback" not in r.stderr

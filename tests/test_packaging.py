@@ -1,0 +1,39 @@
+"""One dependency list: pyproject.toml. environment.yml only wraps it."""
+from __future__ import annotations
+
+import re
+import tomllib
+
+from conftest import ROOT
+
+
+def _pyproject():
+    return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+
+
+def test_environment_yml_is_a_thin_wrapper_around_pyproject():
+    env = (ROOT / "environment.yml").read_text(encoding="utf-8")
+    deps = [l.strip()[2:].strip() for l in env.splitlines() if l.strip().startswith("- ")]
+    conda = [d for d in deps if not d.startswith("-e") and d not in ("pip", "pip:")]
+    assert conda == ["python=3.11"], f"environment.yml lists packages of its own: {conda}"
+    editable = [d for d in deps if d.startswith("-e")]
+    assert len(editable) == 1
+    extras = re.search(r"\.\[([^\]]*)\]", editable[0]).group(1).split(",")
+    known = set(_pyproject()["project"]["optional-dependencies"])
+    assert set(extras) <= known, f"environment.yml names extras pyproject lacks: {set(extras) - known}"
+    spec = _pyproject()["project"]["requires-python"]
+    assert ">=3.11" in spec
+
+
+def test_every_dependency_has_a_lower_and_an_upper_bound():
+    proj = _pyproject()["project"]
+    reqs = list(proj["dependencies"]) + [r for rs in proj["optional-dependencies"].values() for r in rs]
+    for r in reqs:
+        assert ">=" in r and "<" in r.replace("<=", ""), f"{r} needs a lower bound and a major-version cap"
+
+
+def test_ci_runs_the_readme_test_command():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "python3 tasks.py test" in readme and "python3 tasks.py test" in ci
+    assert "python3 tasks.py report" in readme
