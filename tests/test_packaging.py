@@ -12,12 +12,14 @@ def _pyproject():
 
 
 def test_environment_yml_is_a_thin_wrapper_around_pyproject():
-    env = (ROOT / "environment.yml").read_text(encoding="utf-8")
-    deps = [l.strip()[2:].strip() for l in env.splitlines() if l.strip().startswith("- ")]
-    conda = [d for d in deps if not d.startswith("-e") and d not in ("pip", "pip:")]
-    assert conda == ["python=3.11"], f"environment.yml lists packages of its own: {conda}"
-    editable = [d for d in deps if d.startswith("-e")]
-    assert len(editable) == 1
+    import yaml  # comes with papermill
+
+    env = yaml.safe_load((ROOT / "environment.yml").read_text(encoding="utf-8"))
+    conda = [d for d in env["dependencies"] if isinstance(d, str)]
+    pip = [d for d in env["dependencies"] if isinstance(d, dict)][0]["pip"]
+    assert sorted(conda) == ["pip", "python=3.11"], f"environment.yml lists packages of its own: {conda}"
+    editable = [d for d in pip if d.startswith("-e")]
+    assert pip == editable and len(editable) == 1, f"pip packages besides the project: {pip}"
     extras = re.search(r"\.\[([^\]]*)\]", editable[0]).group(1).split(",")
     known = set(_pyproject()["project"]["optional-dependencies"])
     assert set(extras) <= known, f"environment.yml names extras pyproject lacks: {set(extras) - known}"
