@@ -8,9 +8,12 @@ taggers such as HeidelTime do.
 
 Month and weekday names come from CLDR through :mod:`babel`; inflected forms,
 spelling variants and cue words (last, since, between ... and ...) come from
-``lexicon/date_words.csv``.  Each language gets one compiled regular expression
-(cached) whose alternatives are ordered from the most to the least specific,
-so a single left-to-right scan yields sorted, non-overlapping mentions.
+``lexicon/date_words.csv``.  Each language gets a cached grammar: a list of
+compiled alternatives ordered from the most to the least specific (ranges before
+single dates before bare weekdays) and a cheap "starter" regex that finds the
+only positions where a mention can begin (a number or a cue/month/weekday word).
+Scanning left to right and trying the alternatives that fit the starting word
+yields sorted, non-overlapping mentions, the longest construction winning.
 
 >>> import datetime
 >>> [m.as_written for m in find_dates("It landed on 26 October and left last Sunday.", "en")]
@@ -103,12 +106,12 @@ class _Lexicon(NamedTuple):
     words: Mapping[str, tuple[str, ...]]  # cue kind -> normalised words
     relative: Mapping[str, str]
     year_rel: Mapping[str, int]
-    ambiguous: tuple[str, ...]  # case-sensitive month words, as written
+    ambiguous_wide: tuple[str, ...]  # month names matched case-sensitively ("May", not "may")
+    ambiguous_abbr: tuple[str, ...]  # abbreviations matched case-sensitively ("Mar")
     config: Mapping[str, str]
 
     def flag(self, name: str, default: bool) -> bool:
-        value = self.config.get(name)
-        return default if value is None else value.strip() not in ("", "0", "false", "no")
+        return _lexicon_flag(self.config, name, default)
 
 
 @functools.lru_cache(maxsize=1)
@@ -159,7 +162,8 @@ def _lexicon(lang: str) -> _Lexicon:
     for row_lang, kind, word, value in _csv_rows():
         if row_lang != lang:
             continue
-        key = _norm(word) if kind != "ordinal" else word.lower()
+        # ordinals and year suffixes keep their dots and hyphens ("-го", "г.")
+        key = word.lower() if kind in ("ordinal", "year_suffix") else _norm(word)
         if kind in ("month", "month_abbr"):
             months[key] = int(value)
             (wide if kind == "month" else abbr).add(key)
@@ -182,6 +186,7 @@ def _lexicon(lang: str) -> _Lexicon:
     if not _lexicon_flag(config, "bare_weekday", True):
         free.clear()
     amb_keys = {_norm(w) for w in ambiguous}
+    amb_wide = tuple(w for w in ambiguous if _norm(w) in wide)
     return _Lexicon(
         lang=lang,
         months=MappingProxyType(months),
@@ -192,7 +197,8 @@ def _lexicon(lang: str) -> _Lexicon:
         words=MappingProxyType({k: tuple(v) for k, v in words.items()}),
         relative=MappingProxyType(relative),
         year_rel=MappingProxyType(year_rel),
-        ambiguous=tuple(ambiguous),
+        ambiguous_wide=amb_wide,
+        ambiguous_abbr=tuple(w for w in ambiguous if w not in amb_wide),
         config=MappingProxyType(config),
     )
 
@@ -221,7 +227,7 @@ def _trie(words, lang: str) -> str:
     """Regex alternation of *words* (normalised keys) as a prefix trie, longest first.
 
     >>> _trie(["may", "march", "mar"], "en")
-    'ma(?:(?:r(?:ch)?)|y)'
+    'ma(?:r(?:ch)?|y)'
     """
     words = [w for w in set(words) if w]
     if not words:
@@ -261,11 +267,11 @@ _START_KINDS: Mapping[str, frozenset[str]] = MappingProxyType(
         name: frozenset(kinds.split())
         for name, kinds in {
             "rf_o": "range_open",
-            "rf_d": "digit month",
+            "rf_d": "on article digit month",
             "rm_o": "range_open",
-            "rm_d": "month",
+            "rm_d": "on article month",
             "rd_o": "range_open",
-            "rd_d": "digit",
+            "rd_d": "on article digit",
             "rw": "range_open",
             "ry": "range_open",
             "sd": "since",
@@ -279,8 +285,8 @@ _START_KINDS: Mapping[str, frozenset[str]] = MappingProxyType(
             "mo_c": "in part",
             "yr": "in year_cue since",
             "wd_c": "on article last_pre",
-            "wd_o": "weekday",
-            "wd_f": "weekday",
+            "wd_o": "article weekday",
+            "wd_f": "article weekday",
             "rel": "relative",
             "zr": "range_open digit month year_rel",
             "zs": "since",
@@ -294,6 +300,9 @@ _START_KINDS: Mapping[str, frozenset[str]] = MappingProxyType(
         }.items()
     }
 )
+# day.month.year with one separator throughout (26.10.2025, 26/10/2025, 26-10-2025)
+_DMY = r"(?P<dmy_d>\d{1,2})(?P<dmy_sep>[./-])(?P<dmy_m>\d{1,2})(?P=dmy_sep)(?P<dmy_y>\d{4})(?!\d|[.,/]\d)"
+_SINGLE_DATES = frozenset({"dt", "iso", "dmy", "zdt"})
 _CUE_KINDS = ("on", "article", "in", "part", "year_cue", "last_pre", "since", "range_open")
 
 # One alternative of a grammar: its name (which is also its group prefix), the bound
@@ -312,7 +321,8 @@ class _Grammar(NamedTuple):
 def _first_words(lex: _Lexicon) -> dict[str, set[str]]:
     """First word of every lexicon entry that can begin a mention -> the kinds it belongs to."""
     sources: list[tuple[str, object]] = [(kind, lex.words.get(kind, ())) for kind in _CUE_KINDS]
-    sources += [("month", lex.months), ("weekday", lex.weekdays), ("relative", lex.relative), ("year_rel", lex.year_rel)]
+    sources += [("month", lex.months), ("weekday", lex.weekdays)]
+    sources += [("relative", lex.relative), ("year_rel", lex.year_rel)]
     first: dict[str, set[str]] = {}
     for kind, words in sources:
         for word in words:
@@ -395,12 +405,12 @@ def _generic_alternatives(lex: _Lexicon) -> list[tuple[str, str]]:
     OPEN, MID, OF, ORD = W("range_open"), W("range_mid"), W("of"), W("ordinal")
     YREL = _trie(lex.year_rel, lang)
     REL = _trie(lex.relative, lang)
-    amb_wide = [w for w in lex.ambiguous if _norm(w) not in lex.month_abbr and len(w) > 3]
-    amb_abbr = [w for w in lex.ambiguous if w not in amb_wide]
+    amb_wide, amb_abbr = lex.ambiguous_wide, lex.ambiguous_abbr
     WIDE = _alt(_case_sensitive(amb_wide) if amb_wide else "", _trie(lex.month_wide, lang))
     ABBR = _alt(_case_sensitive(amb_abbr) if amb_abbr else "", _trie(lex.month_abbr, lang))
-    MONTH = f"(?:{WIDE}{WE}|{ABBR}{WE}\\.?)"
-    MONTH_W = f"{WIDE}{WE}"
+    NOT_COMPOUND = r"(?!-[^\W\d_])"  # "May-class", "October-born" are not dates
+    MONTH = f"(?:{WIDE}{WE}|{ABBR}{WE}\\.?){NOT_COMPOUND}"
+    MONTH_W = f"{WIDE}{WE}{NOT_COMPOUND}"
     MTAIL = f"(?:\\s*/\\s*{WIDE}{WE})?" if ar else ""  # تشرين الأول/أكتوبر
     WD_ALL = _trie(lex.weekdays, lang)
     WD_FREE = _trie(lex.weekday_free, lang)
@@ -422,7 +432,7 @@ def _generic_alternatives(lex: _Lexicon) -> list[tuple[str, str]]:
     ORD_ = opt(ORD)
 
     def year(g: str, need_suffix: bool = False) -> str:
-        suffix = f"\\s*(?:{YSUF})\\.?(?!\\w)"
+        suffix = f"\\s*(?:{YSUF})(?!\\w)"
         if need_suffix:
             return named(g, r"\d{4}") + suffix
         guard = r"(?![\w]|-\w|[.,]\d)"
@@ -442,7 +452,8 @@ def _generic_alternatives(lex: _Lexicon) -> list[tuple[str, str]]:
 
     def md(p: str, i: str) -> str:
         yp = f"(?:{COMMA}{year(p + '_Y' + i)}|{SP}{named(p + '_R' + i, YREL)}{WE})?"
-        return (WB if i != "2" else "") + named(p + "_M" + i, MONTH) + r"\s*" + named(p + "_D" + i, r"\d{1,2}") + r"(?!\d)" + ORD_ + WE + yp
+        head = (WB if i != "2" else "") + named(p + "_M" + i, MONTH) + r"\s*"
+        return head + named(p + "_D" + i, r"\d{1,2}") + r"(?!\d)" + ORD_ + WE + yp
 
     def date(p: str, i: str) -> str:
         return f"(?:{dm(p, i)}|{md(p, i)})" if md_order else dm(p, i)
@@ -454,7 +465,8 @@ def _generic_alternatives(lex: _Lexicon) -> list[tuple[str, str]]:
         return opt(SP, named(g, LO), WE)
 
     def weekday(p: str, i: str = "") -> str:
-        return cue(ART) + opt(WB, named(p + "_lp" + i, LP), SC) + WB + named(p + "_w" + i, WD_ALL) + WE + lastpost(p + "_lo" + i)
+        last = opt(WB, named(p + "_lp" + i, LP), SC)
+        return cue(ART) + last + WB + named(p + "_w" + i, WD_ALL) + WE + lastpost(p + "_lo" + i)
 
     alts: list[tuple[str, str]] = []
 
@@ -463,19 +475,21 @@ def _generic_alternatives(lex: _Lexicon) -> list[tuple[str, str]]:
             alts.append((name, body))
 
     # ranges of full dates: "between October 24 and October 26", "24 October - 2 November"
-    add("rf_o", WB + named("rf_o_o", OPEN) + SC + cue(ART) + date("rf_o", "1") + mid("rf_o") + cue(ART) + date("rf_o", "2"), OPEN)
-    add("rf_d", date("rf_d", "1") + DASH + date("rf_d", "2"))
+    opener = WB + named("{}_o", OPEN) + SC
+    add("rf_o", opener.format("rf_o") + cue(ART) + date("rf_o", "1") + mid("rf_o") + cue(ART) + date("rf_o", "2"), OPEN)
+    add("rf_d", cue(ON) + cue(ART) + date("rf_d", "1") + DASH + date("rf_d", "2"))
     if md_order:  # "October 24-29", "between October 24 and 26"
-        for name, head, sep in (
-            ("rm_o", WB + named("rm_o_o", OPEN) + SC, mid("rm_o")),
-            ("rm_d", "", DASH),
+        for name, head, sep, needs in (
+            ("rm_o", WB + named("rm_o_o", OPEN) + SC, mid("rm_o"), OPEN),
+            ("rm_d", cue(ON) + cue(ART), DASH, ""),
         ):
             add(
                 name,
-                head + WB + named(name + "_m", MONTH) + r"\s*" + named(name + "_d1", r"\d{1,2}") + r"(?!\d)" + ORD_ + sep
+                head + WB + named(name + "_m", MONTH) + r"\s*"
+                + named(name + "_d1", r"\d{1,2}") + r"(?!\d)" + ORD_ + sep
                 + named(name + "_d2", r"\d{1,2}") + r"(?!\d)" + ORD_ + WE
                 + f"(?:{COMMA}{year(name + '_y')}|{SP}{named(name + '_r', YREL)}{WE})?",
-                OPEN,
+                needs,
             )
     # day ranges within one month: "between 24-29 October", "с 24 по 29 октября", "del 24 al 29 de octubre"
     def month_tail(p: str) -> str:
@@ -483,14 +497,15 @@ def _generic_alternatives(lex: _Lexicon) -> list[tuple[str, str]]:
 
     add(
         "rd_o",
-        WB + named("rd_o_o", OPEN) + SC + cue(ART) + day("rd_o_d1") + mid("rd_o") + cue(ART) + day("rd_o_d2", False) + month_tail("rd_o"),
+        opener.format("rd_o") + cue(ART) + day("rd_o_d1") + mid("rd_o")
+        + cue(ART) + day("rd_o_d2", False) + month_tail("rd_o"),
         OPEN,
     )
-    add("rd_d", day("rd_d_d1") + DASH + day("rd_d_d2", False) + month_tail("rd_d"))
+    add("rd_d", cue(ON) + cue(ART) + day("rd_d_d1") + DASH + day("rd_d_d2", False) + month_tail("rd_d"))
     # weekday ranges: "between last Friday and Wednesday", "с пятницы по среду"
-    add("rw", WB + named("rw_o", OPEN) + SC + weekday("rw", "1") + mid("rw") + weekday("rw", "2"), OPEN, WD_ALL)
+    add("rw", opener.format("rw") + weekday("rw", "1") + mid("rw") + weekday("rw", "2"), OPEN, WD_ALL)
     # year ranges: "between 2011 and 2015", "с 2011 по 2015 год"
-    add("ry", WB + named("ry_o", OPEN) + SC + cue(ART) + NB + named("ry_y1", r"\d{4}") + r"(?!\d)" + mid("ry") + year("ry_y2"), OPEN)
+    add("ry", opener.format("ry") + cue(ART) + NB + named("ry_y1", r"\d{4}") + r"(?!\d)" + mid("ry") + year("ry_y2"), OPEN)
     # since: "since October 24", "seit dem 24. Oktober", "с 24 октября", "since Friday"
     add("sd", WB + named("sd_s", SINCE) + SC + cue(ON) + cue(ART) + date("sd", "1"), SINCE)
     add("sw", WB + named("sw_s", SINCE) + SC + weekday("sw"), SINCE, WD_ALL)
@@ -498,8 +513,8 @@ def _generic_alternatives(lex: _Lexicon) -> list[tuple[str, str]]:
     add("iso", cue(ON) + NB + r"(?P<iso_y>\d{4})-(?P<iso_m>\d{1,2})-(?P<iso_d>\d{1,2})(?!\d)")
     add(
         "dmy",
-        cue(ON) + cue(ART) + NB + r"(?P<dmy_d>\d{1,2})(?P<dmy_sep>[./-])(?P<dmy_m>\d{1,2})(?P=dmy_sep)(?P<dmy_y>\d{4})(?!\d|[.,/]\d)"
-        + opt(r"\s*(?:", YSUF, r")\.?(?!\w)"),
+        cue(ON) + cue(ART) + NB + _DMY
+        + opt(r"\s*(?:", YSUF, r")(?!\w)"),
     )
     # single dates: "On October 26", "le 26 octobre", "el pasado 26 de octubre", "Sunday, 26 October"
     add(
@@ -526,8 +541,8 @@ def _generic_alternatives(lex: _Lexicon) -> list[tuple[str, str]]:
         + WB + named("wd_c_w", WD_ALL) + WE + lastpost("wd_c_lo"),
         WD_ALL,
     )
-    add("wd_o", WB + named("wd_o_w", WD_ALL) + WE + SP + named("wd_o_lo", LO) + WE, WD_ALL, LO)
-    add("wd_f", WB + named("wd_f_w", WD_FREE) + WE, WD_FREE)
+    add("wd_o", cue(ART) + WB + named("wd_o_w", WD_ALL) + WE + SP + named("wd_o_lo", LO) + WE, WD_ALL, LO)
+    add("wd_f", cue(ART) + WB + named("wd_f_w", WD_FREE) + WE, WD_FREE)
     add("rel", WB + named("rel_w", REL) + WE, REL)
     return alts
 
@@ -578,11 +593,14 @@ def _zh_alternatives(lex: _Lexicon) -> list[tuple[str, str]]:
         ("zs2", date("zs2", "1") + r"\s*" + named("zs2_p", POST)),
         ("zrw", f"(?:{named('zrw_o', OPEN)}\\s*)?" + wd("zrw", "1") + f"\\s*(?:{MID}|{DASH})\\s*" + wd("zrw", "2")),
         ("zdt", f"(?:{named('zdt_c', ON)}\\s*)?" + date("zdt", "1")),
-        ("zmo", f"(?:{named('zmo_c', IN)}\\s*)?(?:{year('zmo_y')}|{named('zmo_r', YREL)})\\s*{ZB}{named('zmo_m', MONTH)}{not_day}"),
+        (
+            "zmo",
+            f"(?:{named('zmo_c', IN)}\\s*)?(?:{year('zmo_y')}|{named('zmo_r', YREL)})\\s*{ZB}{named('zmo_m', MONTH)}{not_day}",
+        ),
         ("zmc", f"{named('zmc_c', IN)}\\s*{ZB}{named('zmc_m', MONTH)}{not_day}"),
         ("zyr", f"(?:{named('zyr_c', IN)}\\s*)?{year('zyr_y')}(?!\\s*{ZB}(?:{MONTH}))(?:\\s*{named('zyr_p', POST)})?"),
         ("iso", r"(?<!\d)(?P<iso_y>\d{4})-(?P<iso_m>\d{1,2})-(?P<iso_d>\d{1,2})(?!\d)"),
-        ("dmy", r"(?<![\d.])(?P<dmy_d>\d{1,2})(?P<dmy_sep>[./-])(?P<dmy_m>\d{1,2})(?P=dmy_sep)(?P<dmy_y>\d{4})(?!\d|[.,/]\d)"),
+        ("dmy", r"(?<![\d.])" + _DMY),
         ("zwd", f"(?:{named('zwd_c', ON)}\\s*)?" + wd("zwd", "")),
         ("rel", named("rel_w", REL)),
     ]
@@ -605,7 +623,7 @@ class _Res(NamedTuple):
 
 
 _IGNORE = object()  # matched, consumed, but not a date ("اليوم التالي" = the next day)
-_ZH_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_ZH_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0}
 
 
 def _int(s: str | None) -> int | None:
@@ -919,6 +937,13 @@ def _h_relative(m, p, lex, ctx):
     return _Res(span[0], span[1], "relative", True, "publication")
 
 
+def _h_zh_range(m, p, lex, ctx):  # 10月24日至29日, 10月24日到10月29日: the end inherits month and year
+    p1 = _date_parts(m, p, "1", lex)
+    month2 = _month_of(lex, m.group(f"{p}_m2")) if m.group(f"{p}_m2") is not None else p1[1]
+    return _resolve_range(ctx, p1, (_int(m.group(f"{p}_d2")), month2, _int(m.group(f"{p}_y2")), None))
+
+
+
 _HANDLERS: Mapping[str, Callable] = MappingProxyType(
     {
         "rf_o": _h_range_full,
@@ -944,7 +969,7 @@ _HANDLERS: Mapping[str, Callable] = MappingProxyType(
         "wd_f": _h_weekday,
         "rel": _h_relative,
         # Chinese
-        "zr": lambda m, p, lex, ctx: _h_zh_range(m, lex, ctx),
+        "zr": _h_zh_range,
         "zs": _h_since_date,
         "zs2": _h_since_date,
         "zrw": _h_range_weekdays,
@@ -955,17 +980,6 @@ _HANDLERS: Mapping[str, Callable] = MappingProxyType(
         "zwd": _h_weekday,
     }
 )
-
-
-def _h_zh_range(m, lex, ctx):
-    p1 = _date_parts(m, "zr", "1", lex)
-    g = m.group
-    m2 = _month_of(lex, g("zr_m2")) if g("zr_m2") is not None else p1[1]
-    y2 = _int(g("zr_y2"))
-    p2 = (_int(g("zr_d2")), m2, y2 if y2 is not None else p1[2], p1[3] if y2 is None else None)
-    if p2[2] is not None and p1[2] is not None and g("zr_y2") is None:
-        p2 = (p2[0], p2[1], p1[2], None)
-    return _resolve_range(ctx, p1, p2)
 
 
 # --------------------------------------------------------------------------- public API
@@ -1043,7 +1057,9 @@ def find_dates(
     if not text:
         return []
     grammar = _grammar(_language(language))
-    ctx = _Ctx(_coerce_date(published), ref_year if isinstance(ref_year, int) and not isinstance(ref_year, bool) else None)
+    if not isinstance(ref_year, int) or isinstance(ref_year, bool):
+        ref_year = None
+    ctx = _Ctx(_coerce_date(published), ref_year)
     next_start = grammar.starter.search
     by_word, by_digit, lex = grammar.by_word, grammar.by_digit, grammar.lex
     out: list[DateMention] = []
@@ -1067,7 +1083,9 @@ def find_dates(
                 res = handler(m, name, lex, ctx)
             except (ValueError, OverflowError):  # date arithmetic at the ends of the calendar
                 res = _Res(None, None, "date", False, "")
-            if res is None:  # not a valid date (31 February...): try the next alternative
+            if res is None:  # not a valid date: try the next alternative
+                if name in _SINGLE_DATES:  # and let no part of "31 February 2025" be read as a date
+                    pos = max(pos, m.end())
                 continue
             end = m.end()
             if res is not _IGNORE:
