@@ -35,19 +35,28 @@ Rules, in short:
   (from/to/at/via in the article's language) or when places are chained by hyphens or dashes
   ("the Libya-Latakia-Moscow region route"). A place directly followed or preceded by one it
   contains is dropped ("Libya's Tripoli" -> Tripoli; "Hmeimim ... in Latakia" -> Hmeimim).
-  Route = places in text order with "from" places first; origin = first, destination = last.
-  "there" (там, dort, هناك, 那里 ...) points at the last place named before.
+  Arabic bi-/li- written on a name give it a role. With no role word anywhere in the clause, a
+  bare air base or airport counts ("Хмеймим трижды посетил Ан-124"). A place followed by a
+  possessive and no place ("Moscow's influence") is the state, not a stop.
+  Route = places in text order with "from" places first; origin = first, destination = last
+  (a departure's single place is its origin).
+  "there" (там, dort, هناك, 那里 ...) points at the last place named before, "the base" at the
+  last air base.
 * **Event** - route when two or more places remain; else arrival, departure, overflight,
   sighting by cue (a bare "flew" gets its direction from its place role); rows with no event
   cue are kept only as restatements.
 * **Date** - the date mention inside the clause nearest the event cue (date/range/weekday/
   relative before month before year; "since ..." and vague words such as "recently" are not a
-  flight date); a date that opens the sentence before its first aircraft applies to every clause.
+  flight date); a date that opens the sentence before its first aircraft applies to every clause;
+  dates listed with "and" ("on Oct. 28 and Oct. 29") make one window.
 * **Restatements** - a row restates another row of the same family (Il-62 ~ Il-62M ~ Il-26M read
   as Il-62M; a manufacturer-only mention matches its manufacturer) that is richer (own date,
   count and places weigh more) and compatible with it (dates overlap or are written alike,
   counts agree, places are the same or contain each other). Ties go to the earlier row.
   "another"-words block it. Restating rows are kept with ``restates=True`` and add no flights.
+* **Known gaps** - generic or habitual statements ("a hub for flights to Libya, using Il-76 and
+  An-124 aircraft") and negated ones ("no Il-76 had landed") still give rows; a weekday window
+  is only checked when its dates resolve.
 * **Vague mentions with no type** ("at least two Russian aircraft") produce **no row**: without a
   type they can neither be counted as a flight nor tied to the flight they summarise.
 * **Contradictions** - a weekday said of the flight (in its clause, or in the next sentence when
@@ -57,6 +66,7 @@ Rules, in short:
 """
 from __future__ import annotations
 
+import bisect
 import calendar
 import functools
 import re
@@ -111,10 +121,13 @@ def _lang(language: str | None) -> str:
 
 
 def _langs_for(lang: str) -> frozenset[str]:
-    """Lexicon rows used for an article: its language's and English (headlines, loan words);
-    every language when the article's language has no rows of its own."""
-    if lang in LANGS:
+    """Lexicon rows used for an article: its language's, plus English in a text of another script
+    (quoted English, loan words); every language when the article's language has no rows of its
+    own. Latin-script languages do not take English rows: German "Land" is no landing."""
+    if lang in ("ru", "uk", "ar", "zh"):
         return frozenset({lang, "en", ""})
+    if lang in LANGS:
+        return frozenset({lang, ""})
     return frozenset(LANGS) | {""}
 
 
@@ -165,7 +178,13 @@ class _Alternation:
     def __init__(self, items: list[tuple[str, str, object]], flags: int = 0):
         self.values: list = []
         groups: dict[str, dict[str, list[tuple[str, str, object]]]] = {"lc": {}, "ar": {}, "sub": {}}
+        expanded = []
         for form, match, value in items:
+            expanded.append((form, match, value))
+            if _is_arabic(form) and form.startswith("\u0627\u0644") and match != "sub":
+                # li- + al-X is written lil-X: للاذقية, للقوات
+                expanded.append(("\u0644\u0644" + form[2:], match, value))
+        for form, match, value in expanded:
             if not form:
                 continue
             script = _script_of(form, match)
@@ -286,11 +305,12 @@ def _aircraft_lex() -> _AircraftLex:
 class _LangLex:
     events: _Alternation   # value = event
     roles: _Alternation    # value = from / to / at / via
-    there: _Alternation
+    there: _Alternation    # value = there / base_ref
     anaphor: _Alternation
     vague: _Alternation
     another: _Alternation
     place_noun: _Alternation
+    since: _Alternation
     conj: _Alternation
     times: _Alternation    # value = int
     unit_count: re.Pattern
@@ -329,12 +349,17 @@ def _lang_lex(lang: str) -> _LangLex:
                           for r in nums if r["kind"] == "times"], re.I)
     num_alt = "|".join(_lit(f) for f in sorted((r["form"] for r in nums if r["kind"] == "num"), key=len, reverse=True))
     unit_alt = "|".join(_lit(f) for f in sorted((r["form"] for r in nums if r["kind"] == "unit"), key=len, reverse=True))
-    digits = rf"(?<![\w\-.,/:])[{_DIGITS}]{{1,2}}(?![\w\-.,/:])"
+    if lang == "zh":
+        digits = rf"(?<![0-9A-Za-z\-.,/:])[{_DIGITS}]{{1,2}}(?![0-9A-Za-z\-.,/:])"
+    else:
+        digits = rf"(?<![\w\-.,/:])[{_DIGITS}]{{1,2}}(?![\w\-.,/:])"
     nb = rf"(?<![^\W_])" if lang != "zh" else r"(?<!第)"
     unit_end = "" if lang == "zh" else r"(?![^\W\d_])"
     # number, up to two words, occurrence noun ("three separate occasions"); CJK: number + unit directly.
+    num_forms = [r["form"] for r in nums if r["kind"] == "num"]
+    firsts = "".join(sorted({re.escape(c) for f in num_forms for c in (f[0].lower(), f[0].upper())}))
     unit_count = re.compile(
-        rf"(?P<num>{digits}|{nb}(?:{num_alt}))"
+        rf"(?=[{_DIGITS}{firsts}])(?P<num>{digits}|{nb}(?:{num_alt}))"
         rf"(?P<gap>(?:\s+[^\W\d_][\w'\u2019\-]*){{0,2}}\s+|\s*)"
         rf"(?P<unit>{unit_alt}){unit_end}" if num_alt and unit_alt else r"(?!x)x", re.I)
     num_before = re.compile(rf"(?:(?P<num>{digits})|{nb}(?P<word>{num_alt}))\s*(?:架|名)?\s*$" if num_alt else r"(?!x)x", re.I)
@@ -343,8 +368,8 @@ def _lang_lex(lang: str) -> _LangLex:
     hedge_rows = _rows_for("hedges", langs)
     hedges = _Alternation([(r.get("word") or r.get("form", ""), "sub" if lang == "zh" else "word", True)
                            for r in hedge_rows if (r.get("word") or r.get("form"))], re.I)
-    return _LangLex(events, alt(set(_ROLES)), alt({"there"}), alt({"anaphor"}), alt({"vague_time"}),
-                    alt({"another"}), alt({"place_noun"}), alt({"and"}), times, unit_count, num_values,
+    return _LangLex(events, alt(set(_ROLES)), alt({"there", "base_ref"}), alt({"anaphor"}), alt({"vague_time"}),
+                    alt({"another"}), alt({"place_noun"}), alt({"since"}), alt({"and"}), times, unit_count, num_values,
                     num_before, operators, hedges)
 
 
@@ -365,9 +390,6 @@ def _places() -> tuple[_Alternation, dict]:
         info.setdefault(c, _Place(c, r.get("kind", ""), r.get("parent", "")))
         form, match = r["form"], r.get("match") or "word"
         items.append((form, match, c))
-        if _is_arabic(form) and form.startswith("\u0627\u0644") and match != "sub":
-            # li- + al-X is written lil-X: للاذقية
-            items.append(("\u0644\u0644" + form[2:], match, c))
     return _Alternation(items), info
 
 
@@ -478,6 +500,9 @@ def _aircraft_mentions(text: str) -> list[_Aircraft]:
                 continue
         elif sep == " " and not known:
             continue
+        if sep == " " and not (suffix or m["maker"] or not re.match(r"[A-Za-z]", alias)
+                               or lex.nouns.search(text, max(0, m.start() - 30), min(len(text), m.end() + 25))):
+            continue   # "Su 24 años": a Latin prefix and a bare number need an aircraft word nearby
         if sep == " " and re.match(r"\s*(?:-[A-Za-z]|%|[\u00b0\u2103]|years?\b|hours?\b|per\b|km\b|kg\b)", text[m.end("num"):]):
             continue
         canonical, flag, cands = _resolve_designator(pfx, num, suffix, variant)
@@ -545,7 +570,6 @@ class _Row:
     another: bool = False
     restates: bool = False
     contradiction: str = ""
-    flag_extra: str = ""
 
     @property
     def place_names(self) -> list[str]:
@@ -569,7 +593,17 @@ def _events_in(text: str, lo: int, hi: int, ll: _LangLex) -> list[tuple[str, int
 def _places_in(text: str, lo: int, hi: int, lang: str, ll: _LangLex) -> list[tuple[str, str, int, int]]:
     """Places of a clause with their role (from/to/at/via/chain), filtered and collapsed."""
     alt, info = _places()
-    found = [(alt.lookup(m), m.start(), m.end()) for m in alt.finditer(text, lo, hi)]
+    found, clitic_role = [], {}
+    for m in alt.finditer(text, lo, hi):
+        found.append((alt.lookup(m), m.start(), m.end()))
+        if "\u0600" <= text[m.start()] <= "\u06ff":
+            # Arabic prepositions written on the name: bi- (at), li-/lil- (to)
+            pre = text[m.start():m.start(m.lastindex)]
+            core = m.group(m.lastindex)
+            if "\u0644" in pre or core.startswith("\u0644\u0644"):
+                clitic_role[m.start()] = "to"
+            elif "\u0628" in pre:
+                clitic_role[m.start()] = "at"
     if not found:
         return []
     roles = [(ll.roles.lookup(m), m.start(), m.end()) for m in ll.roles.finditer(text, lo, hi)]
@@ -599,8 +633,9 @@ def _places_in(text: str, lo: int, hi: int, lang: str, ll: _LangLex) -> list[tup
             if re.search(r"[,;:.!?\u060c\u061b]", between):
                 break
             words = len(re.findall(r"[^\W_]+", between))
-            # a short word (de, з, с) governs the next word or the one after an article
-            if words <= (1 if len(text[rs:re_].strip()) <= 2 else 2):
+            # a short "from" word (de, da, з, с: also "of", "with") governs the next word or the one
+            # after an article; other role words reach two words ("in den Großraum Moskau")
+            if words <= (1 if r == "from" and len(text[rs:re_].strip()) <= 2 else 2):
                 role = r
                 if r == "from":
                     words_before = re.findall(r"[^\W_]+", text[max(lo, rs - 40):rs])[-2:]
@@ -609,11 +644,19 @@ def _places_in(text: str, lo: int, hi: int, lang: str, ll: _LangLex) -> list[tup
                 break
             if words > 3:
                 break
+        if not role:
+            role = clitic_role.get(s, "")
         if not role and i in chained:
             role = "chain"
         if not role:
             continue
         out.append((c, role, s, e))
+    if not out:
+        # nothing with a role word: an air base or airport named bare is where it happened
+        # ("Хмеймим трижды посетил Ан-124"); bare countries and cities are too often the state
+        bare = [(c, "at", s, e) for c, s, e in found if info[c].kind in ("airbase", "airport")
+                and not re.match(r"['\u2019]s\s", text[e:e + 3])]
+        out = bare[:1]
     # drop a place next to one it contains; merge repeats
     collapsed: list[tuple[str, str, int, int]] = []
     for p in out:
@@ -673,10 +716,23 @@ def _num_value(raw: str, ll: _LangLex) -> int | None:
     return ll.num_values.get(_fold(re.sub(r"[\s\-]+", " ", raw)))
 
 
+def _is_since(text: str, lo: int, d, ll: _LangLex) -> bool:
+    """A date that opens or follows a "since" word ("since 2015", "с 2015 года") is a start point,
+    not the date of a flight."""
+    if ll.since.regex is None:
+        return False
+    if ll.since.regex.match(text, d.start):
+        return True
+    before = text[max(lo, d.start - 15):d.start].rstrip()
+    return any(m.end() == len(before) for m in ll.since.regex.finditer(before))
+
+
 def _pick_date(dates: list, lo: int, hi: int, anchor: int, ll: _LangLex, text: str):
     cands = []
     for d in dates:
         if d.end <= lo or d.start >= hi or d.kind == "since":
+            continue
+        if d.kind != "range" and _is_since(text, lo, d, ll):
             continue
         if ll.vague.regex is not None and ll.vague.regex.fullmatch(text[d.start:d.end].strip()):
             continue
@@ -684,7 +740,35 @@ def _pick_date(dates: list, lo: int, hi: int, anchor: int, ll: _LangLex, text: s
         cands.append((rank, min(abs(d.start - anchor), abs(d.end - anchor)), d.start, d))
     if not cands:
         return None
-    return min(cands, key=lambda c: c[:3])[3]
+    best = min(cands, key=lambda c: c[:3])[3]
+    return _join_listed_dates(best, [c[3] for c in cands], ll, text)
+
+
+def _join_listed_dates(best, cands: list, ll: _LangLex, text: str):
+    """Dates listed with "and" or commas ("on Oct. 28 and Oct. 29", "26 и 27 октября") make one
+    window from the first to the last, as written from the first word to the last."""
+    if best.kind not in ("date", "weekday") or best.date_start is None:
+        return best
+    listed = sorted((d for d in cands if d.kind == best.kind and d.date_start is not None), key=lambda d: d.start)
+    i = listed.index(best)
+    lo_i = hi_i = i
+
+    def joined(a, b) -> bool:
+        gap = text[a.end:b.start]
+        return len(gap) <= 8 and (gap.strip() in (",", "\u060c", "\u3001")
+                                  or any(True for _ in ll.conj.finditer(text, a.end, b.start)))
+
+    while lo_i > 0 and joined(listed[lo_i - 1], listed[lo_i]):
+        lo_i -= 1
+    while hi_i + 1 < len(listed) and joined(listed[hi_i], listed[hi_i + 1]):
+        hi_i += 1
+    if lo_i == hi_i:
+        return best
+    first, last = listed[lo_i], listed[hi_i]
+    return replace(best, start=first.start, end=last.end, as_written=text[first.start:last.end],
+                   date_start=min(d.date_start for d in listed[lo_i:hi_i + 1]),
+                   date_end=max(d.date_end or d.date_start for d in listed[lo_i:hi_i + 1]),
+                   kind="range", year_inferred=any(d.year_inferred for d in listed[lo_i:hi_i + 1]))
 
 
 def _group_mentions(text: str, ms: list[_Aircraft], ll: _LangLex, dates: list) -> list[list[_Aircraft]]:
@@ -771,20 +855,29 @@ def _read_clause(doc: Doc, lang: str, ll: _LangLex, sid: int, lo: int, hi: int, 
     operator = min(ops, key=lambda o: abs(o[1] - group[0].start))[0] if ops else None
     hedged = any(True for _ in ll.hedges.finditer(text, s.start, hi))
     another = any(True for _ in ll.another.finditer(text, max(lo, group[0].start - 25), group[0].start))
-    there = not route and any(True for _ in ll.there.finditer(text, lo, hi))
+    if not route:
+        # "landed there", "at the base": the place named last before
+        there = next((ll.there.lookup(m) for m in ll.there.finditer(text, lo, hi)), "")
+        if there:
+            route = _recent_places(doc, lang, ll, sid, lo, base=there == "base_ref")
+            if route and event in ("flight", "route"):
+                event = "arrival"
     return dict(event=event, event_as_written=ev_word, event_pos=ev_pos, count=count, count_explicit=explicit,
                 count_as_written=count_written, date=d, places=route, operator=operator, hedged=hedged,
-                another=another, there=there)
+                another=another)
 
 
-def _recent_places(doc: Doc, lang: str, ll: _LangLex, sid: int, before: int) -> list:
-    """Places named in the sentence up to ``before``, else in the three sentences before it."""
+def _recent_places(doc: Doc, lang: str, ll: _LangLex, sid: int, before: int, base: bool = False) -> list:
+    """The place "there" points at: the most specific place named last in the sentence up to
+    ``before``, else in the three sentences before it; for "the base", the last air base."""
+    _, info = _places()
     for k in range(sid, max(-1, sid - 4), -1):
         s = doc.sentences[k]
         hi = before if k == sid else s.end
         ps = _places_in(doc.text, s.start, hi, lang, ll)
+        if base:
+            ps = [p for p in ps if info[p[0]].kind == "airbase"]
         if ps:
-            _, info = _places()
             # the most specific place named last
             specific = [p for p in ps if not any(p[0] in _ancestors(q[0], info) for q in ps)]
             return [(specific[-1][0], "at", specific[-1][2], specific[-1][3])]
@@ -833,7 +926,8 @@ def _mark_restatements(rows: list[_Row]) -> None:
             continue
         rm = _richness(m)
         for j, n in enumerate(rows):
-            if i == j or not _same_aircraft(m.aircraft, n.aircraft) or n.restates and j < i:
+            # a mention with no flight event of its own (dropped later) is nobody's anchor
+            if i == j or not n.event or not _same_aircraft(m.aircraft, n.aircraft) or n.restates and j < i:
                 continue
             rn = _richness(n)
             if (rn > rm or (rn == rm and j < i)) and _compatible(m, n):
@@ -910,7 +1004,6 @@ def flights_for_doc(doc: Doc) -> list[dict]:
         return []
     by_sentence: dict[int, list[_Aircraft]] = {}
     starts = [s.start for s in doc.sentences]
-    import bisect
     for a in mentions:
         k = bisect.bisect_right(starts, a.start) - 1
         if k >= 0 and a.start < doc.sentences[k].end:
@@ -924,14 +1017,11 @@ def flights_for_doc(doc: Doc) -> list[dict]:
             dates = _date_mentions(doc, sid, date_cache, lang)
             groups = _group_mentions(text, ms, ll, dates)
             spans = _clause_spans(text, s.start, s.end, groups)
-            opening = [d for d in dates if d.end <= groups[0][0].start and d.kind not in ("since", "year")]
-            sentence_date = opening[0] if opening else None
+            first = groups[0][0].start
+            sentence_date = _pick_date([d for d in dates if d.kind not in ("year", "month")], s.start, first,
+                                       first, ll, text)
             for g, (lo, hi) in zip(groups, spans):
                 info = _read_clause(doc, lang, ll, sid, lo, hi, g, dates, sentence_date)
-                if info.pop("there") and not info["places"]:
-                    info["places"] = _recent_places(doc, lang, ll, sid, lo)
-                    if info["places"] and info["event"] in ("flight", "route", ""):
-                        info["event"] = info["event"] or ""
                 for a in g:
                     rows.append(_Row(sid, lo, hi, a, **info))
         elif sid - 1 in by_sentence and len({a.family for a in by_sentence[sid - 1]}) == 1:
@@ -955,7 +1045,6 @@ def _anaphoric_row(doc: Doc, lang: str, ll: _LangLex, sid: int, antecedent: _Air
         return None
     dates = _date_mentions(doc, sid, date_cache, lang)
     info = _read_clause(doc, lang, ll, sid, s.start, s.end, [replace(antecedent, start=s.start, end=s.start)], dates, None)
-    info.pop("there")
     if info["event"] in ("", "sighting") or not (info["count_explicit"] or info["date"] is not None or info["places"]):
         return None
     a = replace(antecedent, flag=antecedent.flag or "anaphora")
@@ -969,7 +1058,7 @@ def _emit(doc: Doc, lang: str, r: _Row) -> dict:
     if len(places) >= 2:
         origin, destination = places[0][0], places[-1][0]
     elif len(places) == 1:
-        if places[0][1] == "from":
+        if places[0][1] == "from" or (r.event == "departure" and places[0][1] != "to"):
             origin = places[0][0]
         else:
             destination = places[0][0]
