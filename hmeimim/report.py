@@ -31,7 +31,6 @@ import re
 import tempfile
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from importlib import resources
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -137,8 +136,8 @@ def check_parameters(corpus, week, out, metadata=None) -> tuple[Path, str, Path,
 
 
 def template_path() -> Path:
-    """The papermill template shipped in the package."""
-    return Path(str(resources.files("hmeimim") / "templates" / "weekly_report.ipynb"))
+    """The papermill template shipped in the package (``hmeimim/templates/``)."""
+    return Path(__file__).resolve().parent / "templates" / "weekly_report.ipynb"
 
 
 # -- rendering ------------------------------------------------------------------------------
@@ -185,6 +184,8 @@ def _strip_volatile(nb) -> None:
         pm_meta.pop(k, None)
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell["id"] = "injected-parameters"  # papermill gives it a random id
         cpm = cell.metadata.get("papermill")
         if cpm is not None:
             for k in ("start_time", "end_time", "duration"):
@@ -527,9 +528,13 @@ def show_corpus(rep: WeekReport):
     parts = []
     if wa.empty:
         n_dated = len(t["earlier_articles"]) + len(t["later_articles"])
-        parts.append(_p(f"No article in the corpus is dated {rep.week} ({rep.period}). The corpus has "
-                        f"{_plural(n_dated, 'dated article')} ({cplots.corpus_period(t['articles'])}) and "
-                        f"{_plural(len(t['undated_articles']), 'undated one')}.", "hm-empty"))
+        if t["articles"].empty:
+            rest = "The corpus has no articles at all."
+        else:
+            dated_part = (f"{_plural(n_dated, 'dated article')} ({cplots.corpus_period(t['articles'][t['articles']['published'].notna()])})"
+                          if n_dated else "no dated article")
+            rest = f"The corpus has {dated_part} and {_plural(len(t['undated_articles']), 'undated one')}."
+        parts.append(_p(f"No article in the corpus is dated {rep.week} ({rep.period}). {rest}", "hm-empty"))
     else:
         shown = wa[["published", "outlet", "language", "title", "url", "article_id", "n_chars"]].copy()
         shown["outlet"] = shown["outlet"].fillna("(unknown outlet)")
@@ -617,8 +622,13 @@ def show_flights(rep: WeekReport):
     by_aircraft = pd.DataFrame(rows)
     parts = [_p("One row per aircraft type. 'Most flights claimed' is the largest count a single article gives "
                 "(adding counts across articles would count re-tellings of the same flights again); sentences "
-                "that only restate earlier events add nothing."),
-             _table(rep, by_aircraft, "flights_by_aircraft", max_chars=120, nowrap=("aircraft",))]
+                "that only restate earlier events add nothing.")]
+    if fb.empty:  # nothing to compare with: say so once instead of three empty columns
+        by_aircraft = by_aircraft.drop(columns=["earlier articles", "most flights claimed before", "when, before",
+                                                "new this week"])
+        parts.append(_p(f"No earlier article (published before {rep.monday.isoformat()}) claims a flight, so every "
+                        "claim below is new this week."))
+    parts.append(_table(rep, by_aircraft, "flights_by_aircraft", max_chars=120, nowrap=("aircraft",)))
     spans = pd.concat([fw.assign(when="this week"), fb.assign(when="earlier")], ignore_index=True)
     spans = spans[spans["date_start"].notna() | spans["date_end"].notna()]
     if len(spans):
@@ -660,8 +670,9 @@ def _flight_spans_chart(rep: WeekReport, spans: pd.DataFrame, limit: int = 30):
     ax.set_ylim(-0.7, len(drawn) - 0.3)
     from matplotlib.lines import Line2D
 
-    handles = [Line2D([], [], color=COLORS["week"], lw=6, label="claimed in this week's articles"),
-               Line2D([], [], color=COLORS["before"], lw=6, label="claimed in earlier articles")]
+    handles = [Line2D([], [], color=COLORS[key], lw=6, label=f"claimed in {label}") for key, when, label in
+               (("week", "this week", "this week's articles"), ("before", "earlier", "earlier articles"))
+               if when in set(drawn["when"])]
     lo = min(drawn["start"].min(), lo_w) - pd.Timedelta(days=1)
     hi = max(drawn["end"].max() + pd.Timedelta(days=1), hi_w) + pd.Timedelta(days=2)
     ax.set_xlim(lo, hi)
@@ -700,9 +711,10 @@ def show_sources(rep: WeekReport):
             "no comment": silent.loc[silent["source"] == src, "article_id"].nunique(),
             "cited before this week": "yes" if src in earlier else "no",
         })
-    table = pd.DataFrame(rows).sort_values(
-        ["direct", "second-hand", "source"],
-        ascending=[False, False, True], kind="stable").reset_index(drop=True)
+    table = pd.DataFrame(rows)
+    table["_total"] = table["direct"] + table["second-hand"]
+    table = table.sort_values(["_total", "direct", "no comment", "source"], ascending=[False, False, False, True],
+                              kind="stable").drop(columns="_total").reset_index(drop=True)
     parts = [_p("Articles of this week citing each source: directly, or second-hand through another source "
                 "('Bloomberg, citing Flightradar24' is Flightradar24 via Bloomberg). 'No comment' counts articles "
                 "saying the source did not respond to a request for comment; that is not a citation."),
@@ -1021,7 +1033,8 @@ def show_undated(rep: WeekReport):
     """Articles without a publication date, when they could be from, and how to date them."""
     und = undated_table(rep)
     if und.empty:
-        return _display(_p("Every article has a publication date.", "hm-empty"))
+        return _display(_p("Every article has a publication date." if len(rep.tables["articles"])
+                           else "The corpus has no articles.", "hm-empty"))
     hint = _metadata_hint(rep)
     example = und["article_id"].iloc[0]
     return _display(
@@ -1031,6 +1044,6 @@ def show_undated(rep: WeekReport):
         _table(rep, und, "undated_articles", links={"title": "url"}, max_chars=90,
                nowrap=("article_id", "latest date mentioned", "earliest week")),
         f'<p class="hm-text">To date an article, put its publication date (YYYY-MM-DD) in the <code>published</code> '
-        f'column of its row in <code>{html.escape(hint)}</code> (columns <code>id,published</code>, e.g. '
-        f'<code>{html.escape(str(example))},2025-10-30</code>) and render the report again; metadata wins over '
-        f'dates inferred from the text.</p>')
+        f'column of its row in <code>{html.escape(hint)}</code> (columns <code>id,published</code>: a line such '
+        f'as <code>{html.escape(str(example))},YYYY-MM-DD</code> with the date from the outlet\'s page) and render '
+        f'the report again; metadata wins over dates inferred from the text.</p>')

@@ -26,7 +26,7 @@ from pathlib import Path
 import matplotlib
 from matplotlib.figure import Figure
 
-__all__ = ["COLORS", "FONT_STACK", "font_families", "use_style", "new_figure", "finish", "caption_text",
+__all__ = ["COLORS", "FONT_STACK", "ChartFigure", "font_families", "use_style", "new_figure", "finish", "caption_text",
            "period_text", "date_axis", "legend_above", "short_label", "png", "repo_path", "language_name"]
 
 # Okabe-Ito colours: distinguishable with colour-blindness and in greyscale print.
@@ -88,11 +88,19 @@ def use_style() -> None:
     _styled = True
 
 
+class ChartFigure(Figure):
+    """A :class:`~matplotlib.figure.Figure` that shows itself in Jupyter as a PNG (whatever the
+    backend, pyplot imported or not), at 100 px per inch however finely it is rendered."""
+
+    def _repr_png_(self):
+        return png(self), {"width": int(round(self.get_figwidth() * 100))}
+
+
 def new_figure(width: float = 9.0, height: float = 4.0, **subplots) -> tuple[Figure, object]:
     """A styled figure and its axes (``Figure.subplots(**subplots)``), constrained layout."""
     if not _styled:
         use_style()
-    fig = Figure(figsize=(width, height), layout="constrained")
+    fig = ChartFigure(figsize=(width, height), layout="constrained")
     return fig, fig.subplots(**subplots)
 
 

@@ -166,8 +166,8 @@ def plot_articles_per_language(per_language: pd.DataFrame, *, source: str = "art
                                title: str = "Articles per language"):
     """Horizontal bars, one per language, labelled with the language's English name and code."""
     return _hbars(per_language["name"].tolist(), per_language["articles"].tolist(), title=title,
-                  xlabel="articles (count)", ylabel="language (detected or from metadata)", source=source,
-                  period=period)
+                  xlabel="articles (count)", ylabel="language", source=source, period=period,
+                  note="Languages are detected from the text unless metadata.csv names them.")
 
 
 _QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"|\d+(?:\.\d+)?")
