@@ -53,7 +53,7 @@ TABLES: dict[str, list[tuple[str, str, str]]] = {
         ("as_written", "str", "the source as the article names it"),
         ("cue", "str", "the attribution cue (according to, citing, told, со ссылкой на, ...)"),
         ("via", "str", "canonical source through which it was cited (Flightradar24 via Bloomberg); empty if direct"),
-        ("stance", "str", "cited, or no_comment when the source did not respond"),
+        ("stance", "str", "cited; no_comment when the source did not respond to a request; denied when it denied the claim"),
         ("hedged", "bool", "the attribution is hedged (reportedly, unconfirmed, якобы, ...)"),
     ],
     "flights": [

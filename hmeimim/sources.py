@@ -249,7 +249,10 @@ def _lexicon(lang: str) -> _Lex:
     for r in lexicons.load("source_aliases"):
         forms = {r["alias"], _PARTICLE_HYPHEN.sub(r"\1 ", r["alias"])}
         for form in forms:
-            for p in _paths(form, r["lang"], alias=True):
+            # Lemmatise only the aliases of the article's own language: loading every language's
+            # lemma dictionary for every article costs seconds per process and adds little (a
+            # foreign name inside an article mostly stands in its dictionary form).
+            for p in _paths(form, r["lang"], alias=True, lemma=r["lang"] == lang):
                 _add(trie, p, ("alias", r["canonical"], r["source_type"]))
     for r in lexicons.load("source_groups"):
         if r["lang"] != lang:
