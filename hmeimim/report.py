@@ -695,26 +695,15 @@ def show_sources(rep: WeekReport):
     sw, sb = t["sources_week"], t["sources_before"]
     if sw.empty:
         return _display(_p("This week's articles cite no source.", "hm-empty"))
-    stance = sw["stance"].fillna("cited").astype(str)
-    cited, silent = sw[stance != "no_comment"], sw[stance == "no_comment"]
+    from .plots.sources import source_counts
+
     earlier = set(sb["source"].dropna())
-    rows = []
-    for src in sorted(set(cited["source"].dropna()) | set(silent["source"].dropna())):
-        c = cited[cited["source"] == src]
-        via = c["via"].fillna("").astype(str)
-        rows.append({
-            "source": src,
-            "type": _first(sw.loc[sw["source"] == src, "source_type"]),
-            "direct": c.loc[via == "", "article_id"].nunique(),
-            "second-hand": c.loc[via != "", "article_id"].nunique(),
-            "via": ", ".join(sorted(set(via[via != ""]))),
-            "no comment": silent.loc[silent["source"] == src, "article_id"].nunique(),
-            "cited before this week": "yes" if src in earlier else "no",
-        })
-    table = pd.DataFrame(rows)
-    table["_total"] = table["direct"] + table["second-hand"]
-    table = table.sort_values(["_total", "direct", "no comment", "source"], ascending=[False, False, False, True],
-                              kind="stable").drop(columns="_total").reset_index(drop=True)
+    counts = source_counts(sw)  # articles citing each source: direct, second-hand, no comment apart
+    table = pd.DataFrame({
+        "source": counts["source"], "type": counts["source_type"], "direct": counts["direct"],
+        "second-hand": counts["second_hand"], "via": counts["via"], "no comment": counts["no_comment"],
+        "cited before this week": ["yes" if s in earlier else "no" for s in counts["source"]],
+    })
     parts = [_p("Articles of this week citing each source: directly, or second-hand through another source "
                 "('Bloomberg, citing Flightradar24' is Flightradar24 via Bloomberg). 'No comment' counts articles "
                 "saying the source did not respond to a request for comment; that is not a citation."),
