@@ -708,34 +708,20 @@ def show_sources(rep: WeekReport):
                 "('Bloomberg, citing Flightradar24' is Flightradar24 via Bloomberg). 'No comment' counts articles "
                 "saying the source did not respond to a request for comment; that is not a citation."),
              _table(rep, table, "sources_this_week", max_chars=80, nowrap=("source",))]
-    chart = table[(table["direct"] + table["second-hand"]) > 0].head(15)
-    if len(chart):
-        parts.append(_figure(rep, _sources_chart(rep, chart), chart, "sources_cited",
-                             "Bar chart of sources cited this week, directly and second-hand"))
+    cited = counts[counts["articles"] > 0]
+    if len(cited):
+        from .plots.sources import plot_source_counts
+
+        fig = plot_source_counts(cited, source=rep.source + ", sources table", period=rep.period, top=15,
+                                 title=f"Sources cited in {rep.week}'s articles")
+        parts.append(_figure(rep, fig, cited.head(15), "sources_cited",
+                             "Bar chart of sources cited this week: directly, both ways, or only second-hand"))
     return _display(*parts)
 
 
 def _first(s: pd.Series) -> str:
     s = s.dropna()
     return str(s.iloc[0]) if len(s) else ""
-
-
-def _sources_chart(rep: WeekReport, chart: pd.DataFrame):
-    n = len(chart)
-    fig, ax = new_figure(9.0, max(2.6, 1.5 + 0.36 * n))
-    y = list(range(n))[::-1]
-    direct = chart["direct"].tolist()
-    second = chart["second-hand"].tolist()
-    ax.barh(y, direct, color=COLORS["week"], height=0.65, label="directly")
-    ax.barh(y, second, left=direct, color=COLORS["before"], height=0.65, label="second-hand (via another source)")
-    ax.set_yticks(y, [short_label(s, 36) for s in chart["source"]])
-    ax.set_xlim(0, max(d + s for d, s in zip(direct, second)) * 1.1 + 0.5)
-    ax.xaxis.get_major_locator().set_params(integer=True)
-    ax.grid(axis="y", visible=False)
-    finish(fig, ax, title=f"Sources cited in {rep.week}'s articles", xlabel="articles citing the source (count)",
-           ylabel="source", source=rep.source + ", sources table", period=rep.period)
-    legend_above(ax, ncols=2)
-    return fig
 
 
 def _col(df: pd.DataFrame, *names: str) -> str | None:

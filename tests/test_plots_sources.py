@@ -124,12 +124,12 @@ def test_evidence_shows_the_words_behind_each_count():
         assert r.phrase == TEXTS[r.article_id][r.start:r.end]
     f24 = ev[ev["source"] == "Flightradar24"]
     assert _records(f24, ["article", "how", "phrase"]) == [
-        ["a · The Moscow Times · 2025-10-30", "via Bloomberg", "citing Flightradar24"],
-        ["a · The Moscow Times · 2025-10-30", "direct", "Flightradar24 reveals"],
-        ["b · 2025-11-01", "via Bloomberg", "citing Flightradar24"],
+        ["a · The Moscow Times · 30 Oct 2025", "via Bloomberg", "citing Flightradar24"],
+        ["a · The Moscow Times · 30 Oct 2025", "direct", "Flightradar24 reveals"],
+        ["b · 1 Nov 2025", "via Bloomberg", "citing Flightradar24"],
     ]
     silent = P.citation_evidence(SOURCES, ARTICLES, only=["Defense Ministry", "Dmitry Peskov"])
-    assert _records(silent, ["article", "how"]) == [["a · The Moscow Times · 2025-10-30", "no comment"],
+    assert _records(silent, ["article", "how"]) == [["a · The Moscow Times · 30 Oct 2025", "no comment"],
                                                     ["c · undated", "no comment"], ["c · undated", "denied"]]
 
 

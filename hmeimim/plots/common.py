@@ -24,10 +24,12 @@ from datetime import date
 from pathlib import Path
 
 import matplotlib
+import pandas as pd
 from matplotlib.figure import Figure
 
 __all__ = ["COLORS", "FONT_STACK", "ChartFigure", "font_families", "use_style", "new_figure", "finish", "caption_text",
-           "period_text", "date_axis", "legend_above", "short_label", "png", "repo_path", "language_name"]
+           "period_text", "date_axis", "legend_above", "short_label", "png", "repo_path", "language_name",
+           "short_id", "article_label", "ltr_isolate"]
 
 # Okabe-Ito colours: distinguishable with colour-blindness and in greyscale print.
 COLORS = {
@@ -235,3 +237,51 @@ def language_name(code) -> str:
         except Exception:  # babel missing or a code it does not know
             name = None
     return f"{name} ({c})" if name else c
+
+
+# -- article labels shared by the charts ---------------------------------------------------
+
+
+def _text(v) -> str:
+    return "" if v is None or v is pd.NA or (isinstance(v, float) and v != v) else str(v)
+
+
+def short_id(article_id) -> str:
+    """A short, still unique-looking name for an article id: the part before the first ``_`` of
+    ids such as ``003_bcc0908ea47da197`` (a sequence number then a hash), else the id cut to 14
+    characters."""
+    aid = _text(article_id)
+    head, sep, _ = aid.partition("_")
+    return head if sep and 0 < len(head) <= 6 else short_label(aid, 14)
+
+
+def _day_label(iso) -> str:
+    s = _text(iso)
+    return pd.Timestamp(s).strftime("%d %b %Y").lstrip("0") if s else ""
+
+
+def _rtl(s: str) -> bool:
+    return any("\u0590" <= ch <= "\u08ff" or "\ufb1d" <= ch <= "\ufeff" for ch in s)
+
+
+def ltr_isolate(s: str) -> str:
+    """``s`` wrapped in Unicode first-strong isolates when it holds right-to-left script, so a
+    label mixing an Arabic outlet with Latin text keeps its left-to-right order; else ``s``."""
+    return f"\u2068{s}\u2069" if _rtl(s) else s
+
+
+def _ltr_label(parts: list[str], sep: str) -> str:
+    """Parts joined by ``sep``, each right-to-left part isolated and the whole marked
+    left-to-right (a label starting with Latin text must not be laid out right to left)."""
+    text = sep.join(ltr_isolate(p) for p in parts)
+    return "\u200e" + text if any(_rtl(p) for p in parts) else text
+
+
+def article_label(article_id, published=None, outlet=None) -> str:
+    """``003 · Euromaidan Press · 31 Oct 2025`` (``000 · undated`` when nothing else is known).
+    An outlet in Arabic script is isolated so the label still reads left to right."""
+    parts = [short_id(article_id)]
+    if _text(outlet):
+        parts.append(short_label(outlet, 22))
+    parts.append(_day_label(published) or "undated")
+    return _ltr_label(parts, " \u00b7 ")

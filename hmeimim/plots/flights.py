@@ -26,7 +26,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .common import COLORS, date_axis, finish, legend_above, new_figure, period_text, short_label
+from .common import (COLORS, _ltr_label, _rtl, article_label, date_axis, finish, legend_above, ltr_isolate, new_figure,
+                     period_text, short_id, short_label)
 
 __all__ = ["counted", "flight_windows", "plot_flight_windows", "claimed_counts", "plot_claimed_counts",
            "aircraft_spellings", "short_id", "article_label", "claims_source", "claims_period", "claim_lanes",
@@ -173,47 +174,6 @@ VERSUS_COLUMNS = ["aircraft", "article_id", "article", "count", "agreed_count", 
                   "date_as_written", "window_vs_agreed", "date_year_inferred", "contradiction", "written_as"]
 PER_DAY_COLUMNS = ["aircraft", "day", "weekday", "articles", "dated_articles", "in_agreed_window",
                    "flights_on_day", "flights_at_most"]
-
-
-def short_id(article_id) -> str:
-    """A short, still unique-looking name for an article id: the part before the first ``_`` of
-    ids such as ``003_bcc0908ea47da197`` (a sequence number then a hash), else the id cut to 14
-    characters."""
-    aid = _text(article_id)
-    head, sep, _ = aid.partition("_")
-    return head if sep and 0 < len(head) <= 6 else short_label(aid, 14)
-
-
-def _day_label(iso) -> str:
-    s = _text(iso)
-    return pd.Timestamp(s).strftime("%d %b %Y").lstrip("0") if s else ""
-
-
-def _rtl(s: str) -> bool:
-    return any("\u0590" <= ch <= "\u08ff" or "\ufb1d" <= ch <= "\ufeff" for ch in s)
-
-
-def ltr_isolate(s: str) -> str:
-    """``s`` wrapped in Unicode first-strong isolates when it holds right-to-left script, so a
-    label mixing an Arabic outlet with Latin text keeps its left-to-right order; else ``s``."""
-    return f"\u2068{s}\u2069" if _rtl(s) else s
-
-
-def _ltr_label(parts: list[str], sep: str) -> str:
-    """Parts joined by ``sep``, each right-to-left part isolated and the whole marked
-    left-to-right (a label starting with Latin text must not be laid out right to left)."""
-    text = sep.join(ltr_isolate(p) for p in parts)
-    return "\u200e" + text if any(_rtl(p) for p in parts) else text
-
-
-def article_label(article_id, published=None, outlet=None) -> str:
-    """``003 · Euromaidan Press · 31 Oct 2025`` (``000 · undated`` when nothing else is known).
-    An outlet in Arabic script is isolated so the label still reads left to right."""
-    parts = [short_id(article_id)]
-    if _text(outlet):
-        parts.append(short_label(outlet, 22))
-    parts.append(_day_label(published) or "undated")
-    return _ltr_label(parts, " \u00b7 ")
 
 
 def claims_source(articles: pd.DataFrame, corpus_name: str) -> str:

@@ -29,7 +29,7 @@ from datetime import date, timedelta
 
 import pandas as pd
 
-from .common import COLORS, finish, legend_above, new_figure, period_text, short_label
+from .common import COLORS, article_label, finish, legend_above, new_figure, period_text, short_label
 
 __all__ = ["CITED", "NO_COMMENT", "DENIED", "UNDATED", "PAIR_COLUMNS", "COUNT_COLUMNS", "TYPE_COLUMNS",
            "DAY_COLUMNS", "EVIDENCE_COLUMNS", "CHAIN_COLUMNS", "article_citations", "source_counts",
@@ -235,16 +235,6 @@ def citations_per_day(sources: pd.DataFrame | None, articles: pd.DataFrame | Non
     return _typed(pd.DataFrame(rows, columns=DAY_COLUMNS), DAY_COLUMNS)
 
 
-def _article_label(article_id: str, outlet, published) -> str:
-    """``003 · Euromaidan Press · 2025-10-31`` (``000 · undated`` when nothing else is known)."""
-    head, sep, _ = article_id.partition("_")
-    parts = [head if sep and 0 < len(head) <= 6 else short_label(article_id, 14)]
-    if isinstance(outlet, str) and outlet.strip():
-        parts.append(short_label(outlet, 24))
-    parts.append(published or UNDATED)
-    return " \u00b7 ".join(parts)
-
-
 def _how(stance: str, via: str) -> str:
     head = {NO_COMMENT: "no comment", DENIED: "denied"}.get(stance, "direct" if not via else "")
     if via and stance != NO_COMMENT:
@@ -284,7 +274,7 @@ def citation_evidence(sources: pd.DataFrame | None, articles: pd.DataFrame | Non
     texts = {a: meta(a, "text") or "" for a in df["article_id"].unique()}
     out = pd.DataFrame({
         "source": df["source"],
-        "article": [_article_label(a, meta(a, "outlet"), days.get(a)) for a in df["article_id"]],
+        "article": [article_label(a, days.get(a), meta(a, "outlet")) for a in df["article_id"]],
         "how": [_how(s, v) for s, v in zip(df["stance"], df["via"])],
         "phrase": [texts[a][int(s):int(e)] for a, s, e in zip(df["article_id"], sel["start"], sel["end"])],
         "cue": sel["cue"].astype("string").fillna("").astype(str) if "cue" in sel else "",
