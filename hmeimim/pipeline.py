@@ -22,7 +22,7 @@ from typing import Callable, Iterable, Iterator
 import pandas as pd
 
 from . import schema
-from .ingest import IngestError, discover, mark_duplicates, read_article, read_metadata
+from .ingest import IngestError, discover, display_path, mark_duplicates, read_article, read_metadata
 from .text import Doc, Sentence, split_sentences
 
 __all__ = ["Corpus", "load_corpus", "find_metadata", "plan_corpus", "ingest_file", "assemble_corpus",
@@ -160,7 +160,7 @@ def highlight_html(text: str, flights: pd.DataFrame, sources: pd.DataFrame, arti
 
 def _ingest_one(args: tuple[Path, Path, dict]) -> tuple[dict | None, tuple[str, str] | None, list]:
     path, root, meta = args
-    rel = path.relative_to(root).as_posix()
+    rel = display_path(path.relative_to(root).as_posix())
     try:
         row = read_article(path, root, meta)
     except IngestError as e:

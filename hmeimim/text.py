@@ -28,9 +28,21 @@ __all__ = ["normalize", "split_sentences", "Doc", "Sentence", "make_doc"]
 # Dash variants that stand for a hyphen or a range (not the em dash, which is prose).
 _DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2212\ufe63\uff0d\u2043"), "-")
 # Spaces that are not ASCII spaces; zero-width characters are removed.
-_SPACES = dict.fromkeys(map(ord, "\u00a0\u2007\u202f\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2008\u2009\u200a\u3000"), " ")
-_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
-_TRANSLATE = {**_DASHES, **_SPACES, **_ZERO_WIDTH, ord("\r"): None, ord("\x00"): None, ord("\t"): " "}
+_SPACES = dict.fromkeys(map(ord, "\u00a0\u2007\u202f\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2008\u2009\u200a\u3000"
+                                 "\t\x1f\u1680\u205f"), " ")
+# Line and paragraph separators other than LF (a lone CR is an old Mac line end; CR LF is one).
+_BREAKS = {**dict.fromkeys(map(ord, "\r\x0b\x0c\x1c\x1d\x1e\x85\u2028"), "\n"), ord("\u2029"): "\n\n"}
+_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\x00"), None)
+_TRANSLATE = {**_DASHES, **_SPACES, **_BREAKS, **_ZERO_WIDTH}
+# After the translation the only whitespace left is " " and "\n" (what the later steps and
+# str.strip() agree on). Found with a regex and replaced match by match: most texts hold few
+# of these characters, and str.translate walks a 50 MB text slowly.
+_TRANSLATED = re.compile("[" + re.escape("".join(map(chr, _TRANSLATE))) + "]")
+_TRANSLATE_STR = {chr(k): v or "" for k, v in _TRANSLATE.items()}
+
+
+def _translate(text: str) -> str:
+    return _TRANSLATED.sub(lambda m: _TRANSLATE_STR[m.group()], text.replace("\r\n", "\n"))
 
 
 @functools.lru_cache(maxsize=1)
@@ -44,8 +56,14 @@ def _confusables() -> tuple[dict[str, str], dict[str, str]]:
 
 
 # A word (letters, digits, hyphens, apostrophes) with both a Latin and a Cyrillic letter in it.
+# Anchored at the start of the word and written with possessive quantifiers, so each word is
+# scanned once: linear time even on a 50 MB text or a 100 000-character "word" of CJK text.
+_WORDCH = r"\w'\-\u0400-\u04ff"
 _MIXED = re.compile(
-    r"[\w'-]*(?:[A-Za-z][\w'-]*[\u0400-\u04ff]|[\u0400-\u04ff][\w'-]*[A-Za-z])[\w'-]*"
+    rf"(?<![{_WORDCH}])(?:[^\W\u0400-\u04ffA-Za-z]|['-])*+"
+    r"(?:[A-Za-z](?:[^\W\u0400-\u04ff]|['-])*+[\u0400-\u04ff]"
+    r"|[\u0400-\u04ff](?:[^\WA-Za-z]|['\-\u0482-\u0489])*+[A-Za-z])"
+    rf"[{_WORDCH}]*+"
 )
 _LATIN = re.compile(r"[A-Za-z]")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
@@ -57,6 +75,8 @@ def _fold_mixed_script(text: str) -> str:
     A Cyrillic ``е`` inside a Latin word becomes ``e``; a Latin ``M`` in ``Ил-62M`` becomes ``М``.
     Words in one script, or with letters that have no look-alike, are left alone.
     """
+    if not (_CYRILLIC.search(text) and _LATIN.search(text)):
+        return text  # one script only (most texts): nothing can be mixed
     to_latin, to_cyrillic = _confusables()
 
     def fold(m: re.Match) -> str:
@@ -66,11 +86,15 @@ def _fold_mixed_script(text: str) -> str:
         table = to_cyrillic if n_cyr > n_lat else to_latin
         return "".join(table.get(ch, ch) for ch in w)
 
-    return _MIXED.sub(fold, text)
+    folded = _MIXED.sub(fold, text)
+    # A folded letter may now compose with a following accent (Latin x + U+0307 is one letter).
+    return unicodedata.normalize("NFC", folded) if folded != text else folded
 
 
 # OCR confusions inside aircraft designators: I1-62, l1-76, 1l-62 -> Il-62.
-_OCR_IL = re.compile(r"(?<![\w])(?:I1|l1|1l|1I|lI|Il|IL|I\||\|l)(?=[- ]?\d{1,3}(?:[A-Za-z\u0410-\u044f]{0,3})?\b)")
+# (The pair comes first and the "no word character before it" check after it, so the regex
+# engine can jump between candidate first characters: three times faster on long texts.)
+_OCR_IL = re.compile(r"(?:I[1lL|]|l[1I]|1[lI]|\|l)(?<!\w..)(?=[- ]?\d{1,3}(?:[A-Za-z\u0410-\u044f]{0,3})?\b)")
 # A designator hyphen written as a space or missing: "Il 62M" stays; "Ан–124" already folded.
 _TERMINAL = ".!?:;\"'\u201d\u00bb\u2019)\u3002\uff01\uff1f\u061f"
 
@@ -126,18 +150,34 @@ def _unwrap(text: str) -> str:
 def normalize(text: str) -> str:
     """Return the normalised article text that all offsets refer to.
 
-    Steps: Unicode NFC; CR, NUL and zero-width characters removed; non-breaking and other
-    spaces to a space; dash variants (en dash, U+2212 minus, ...) to ``-`` (the em dash stays);
-    hard-wrapped lines rejoined; look-alike letters folded in mixed Latin/Cyrillic words; OCR
-    confusions repaired inside aircraft designators (``I1-62`` -> ``Il-62``); trailing spaces
-    and runs of blank lines trimmed.
+    Steps: CR LF, a lone CR and the other line separators to LF; NUL and zero-width characters
+    removed; tabs, non-breaking and other spaces to a space; Unicode NFC; dash variants (en
+    dash, U+2212 minus, ...) to ``-`` (the em dash stays); hard-wrapped lines rejoined;
+    look-alike letters folded in mixed Latin/Cyrillic words; OCR confusions repaired inside
+    aircraft designators (``I1-62`` -> ``Il-62``); trailing spaces and runs of blank lines
+    trimmed. Idempotent: ``normalize(normalize(t)) == normalize(t)``. Linear time.
 
     >>> normalize("Ан-124\\u2212100 \\u0430nd I1-26M")
     'Ан-124-100 and Il-26M'
     """
     if not text:
         return ""
-    t = unicodedata.normalize("NFC", text).translate(_TRANSLATE)
+    # Translate first, then compose: removing a zero-width character can bring a letter and
+    # its accent together.
+    t = _layout(unicodedata.normalize("NFC", _translate(text)))
+    # One pass is almost always final. Rarely it is not: rejoining lines changes the line
+    # statistics that decide whether a text is hard-wrapped, or an OCR repair changes which
+    # script a mixed word mostly uses. Then pass again until nothing changes (each pass only
+    # joins lines or moves letters towards one script, so this ends quickly). For a text that
+    # already went through _layout, these two checks are exactly "another pass changes nothing".
+    for _ in range(50):
+        if _unwrap(t) == t and _fix_ocr(_fold_mixed_script(t)) == t:
+            break
+        t = _layout(t)
+    return t
+
+
+def _layout(t: str) -> str:
     t = re.sub(r"[ ]+\n", "\n", t)
     t = re.sub(r"\n[ ]+", "\n", _unwrap(t))  # indentation marks paragraphs; read it, then drop it
     t = re.sub(r"\n{3,}", "\n\n", t)
@@ -184,10 +224,15 @@ _PARA = re.compile(r"\n+")
 _OPENERS = "\"'\u201c\u2018\u00ab\u300c\u300e(["
 
 
-def _is_boundary(text: str, m: re.Match, abbr: frozenset[str], starters: frozenset[str]) -> bool:
+_WORD = re.compile(r"\w+")
+
+
+def _is_boundary(text: str, m: re.Match, abbr: frozenset[str], starters: frozenset[str], end: int) -> bool:
+    """Whether the candidate ``m`` ends a sentence; ``end`` is the end of its paragraph (the
+    text is not sliced: a slice per candidate made splitting quadratic on long texts)."""
     punct = m.group("punct")
     nxt_i = m.end()
-    if nxt_i >= len(text):
+    if nxt_i >= end:
         return True
     nxt = text[nxt_i]
     if punct[0] in "\u3002\uff01\uff1f":
@@ -198,10 +243,11 @@ def _is_boundary(text: str, m: re.Match, abbr: frozenset[str], starters: frozens
         return not nxt.islower()
     if punct == "..." or punct == "\u2026":
         return nxt.isupper()
-    # The token before the period.
+    # The token before the period (looked at up to 64 characters back: longer tokens are
+    # neither abbreviations, initials nor day numbers, and a long run must not be rescanned).
     j = m.start()
     k = j
-    while k > 0 and not text[k - 1].isspace() and text[k - 1] not in _OPENERS:
+    while k > 0 and j - k < 64 and not text[k - 1].isspace() and text[k - 1] not in _OPENERS:
         k -= 1
     token = text[k:j].lower()
     if nxt.islower() or nxt in ",;:":
@@ -209,12 +255,12 @@ def _is_boundary(text: str, m: re.Match, abbr: frozenset[str], starters: frozens
     if len(token) == 1 and token.isalpha():
         return False  # an initial: "Donald J. Trump"
     if token.isdigit() and len(token) <= 2:
-        word = re.match(r"\w+", text[nxt_i:])
+        word = _WORD.match(text, nxt_i, end)
         if word and word.group().lower() in _month_names():
             return False  # a German-style ordinal day: "am 26. Oktober"
     if "." in token and len(token) <= 6 and all(len(p) <= 2 for p in token.split(".")):
         # U.S., e.g., т.е. -- a boundary only if a common sentence starter follows.
-        word = re.match(r"\w+", text[nxt_i:])
+        word = _WORD.match(text, nxt_i, end)
         return bool(word and word.group().lower() in starters)
     if token in abbr:
         return False
@@ -240,7 +286,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         para_start = para.end()
         s = p0
         for m in _BOUNDARY.finditer(text, p0, p1):
-            if _is_boundary(text[:p1], m, abbr, starters):
+            if _is_boundary(text, m, abbr, starters, p1):
                 e = m.end() - len(m.group("space"))
                 spans.append((s, e))
                 s = m.end()

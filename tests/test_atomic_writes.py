@@ -1,0 +1,122 @@
+"""Tables are written atomically: an interrupted write leaves no half-written table under its
+final name and no temporary files, and a re-run replaces an existing output folder cleanly."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from hmeimim import output
+from hmeimim.output import read_tables, write_tables
+
+FORMATS = ["csv", "parquet"]
+
+
+def tables(n: int, tag: str = "a") -> dict[str, pd.DataFrame]:
+    """Three small tables with ``n`` rows each (big enough to be written in several chunks)."""
+    ids = [f"{tag}{i:05d}" for i in range(n)]
+    return {
+        "articles": pd.DataFrame({"article_id": ids, "text": [f"Текст {i} — Hmeimim " * 5 for i in range(n)]}),
+        "sentences": pd.DataFrame({"article_id": ids, "start": range(n), "end": range(1, n + 1)}),
+        "rejects": pd.DataFrame({"path": [f"{tag}.txt"], "reason": ["empty file"], "kind": ["file"]}),
+    }
+
+
+def snapshot(folder):
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+class Interrupted(BaseException):
+    """Stands for Ctrl-C or a kill signal arriving in the middle of a write."""
+
+
+def interrupt_after(monkeypatch, n_tables: int, exc: type[BaseException]):
+    """Make the serializer write the first ``n_tables`` tables, then half of the next, then fail."""
+    real = output._serialize
+    calls = {"n": 0}
+
+    def serialize(df, fh, fmt):
+        calls["n"] += 1
+        if calls["n"] <= n_tables:
+            return real(df, fh, fmt)
+        real(df.iloc[: len(df) // 2], fh, fmt)  # part of the table is on disk ...
+        fh.flush()
+        raise exc("interrupted mid-write")  # ... and then the write dies
+
+    monkeypatch.setattr(output, "_serialize", serialize)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("exc", [OSError, Interrupted])
+@pytest.mark.parametrize("after", [0, 2])
+def test_an_interrupted_first_write_leaves_nothing(tmp_path, monkeypatch, fmt, exc, after):
+    interrupt_after(monkeypatch, after, exc)
+    with pytest.raises(exc):
+        write_tables(tables(5000), tmp_path / "out", fmt)
+    assert list((tmp_path / "out").iterdir()) == []  # no final names, no temporary files
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("exc", [OSError, Interrupted])
+def test_an_interrupted_rewrite_keeps_the_previous_tables_whole(tmp_path, monkeypatch, fmt, exc):
+    out = tmp_path / "out"
+    write_tables(tables(3000, "old"), out, fmt)
+    before = snapshot(out)
+    interrupt_after(monkeypatch, 1, exc)
+    with pytest.raises(exc):
+        write_tables(tables(6000, "new"), out, fmt)
+    assert snapshot(out) == before  # every file is the complete previous version; no temp file
+    back = read_tables(out)
+    assert len(back["articles"]) == 3000 and back["articles"]["article_id"].iloc[0] == "old00000"
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_rerun_replaces_the_folder_cleanly(tmp_path, fmt):
+    out = tmp_path / "out"
+    first = tables(4000, "old")
+    first["claim_clusters"] = pd.DataFrame({"cluster_id": [1, 2]})  # a table the next run lacks
+    write_tables(first, out, fmt)
+    (out / "README.txt").write_text("notes of the analyst", encoding="utf-8")
+    (out / f".articles.{fmt}.x1y2z3.part").write_bytes(b"left by a killed run")
+    other = "parquet" if fmt == "csv" else "csv"
+    (out / f"articles.{other}").write_bytes(b"the other format, kept")
+
+    written = write_tables(tables(10, "new"), out, fmt)
+
+    assert sorted(p.name for p in written) == sorted(f"{n}.{fmt}" for n in ("articles", "sentences", "rejects"))
+    back = read_tables(out, fmt)
+    assert set(back) == {"articles", "sentences", "rejects"}  # the stale spread table is gone
+    assert back["articles"]["article_id"].tolist() == [f"new{i:05d}" for i in range(10)]  # no old rows
+    assert len(back["sentences"]) == 10
+    names = sorted(p.name for p in out.iterdir())
+    assert not [n for n in names if n.startswith(".")]  # the killed run's temp file is cleaned up
+    assert "README.txt" in names and f"articles.{other}" in names  # not ours to remove
+
+
+def test_same_tables_same_bytes(tmp_path):
+    t = tables(100)
+    write_tables(t, tmp_path / "a", "csv")
+    write_tables(t, tmp_path / "b", "csv")
+    assert snapshot(tmp_path / "a") == snapshot(tmp_path / "b")
+    data = (tmp_path / "a" / "articles.csv").read_bytes()
+    assert b"\r\n" not in data and data.decode("utf-8").startswith("article_id,text\n")
+
+
+def test_atomic_write_bytes_cleans_up_on_failure(tmp_path, monkeypatch):
+    target = tmp_path / "report.html"
+    output.atomic_write_bytes(target, b"old")
+
+    def boom(src, dst):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(output.os, "replace", boom)
+    with pytest.raises(OSError):
+        output.atomic_write_bytes(target, b"new")
+    assert [p.name for p in tmp_path.iterdir()] == ["report.html"] and target.read_bytes() == b"old"
+
+
+def test_output_path_that_is_a_file_is_a_clear_error(tmp_path):
+    (tmp_path / "out").write_text("x")
+    with pytest.raises(NotADirectoryError, match="not a folder"):
+        write_tables(tables(1), tmp_path / "out")
+    with pytest.raises(ValueError, match="unknown format"):
+        write_tables(tables(1), tmp_path / "o2", "xml")
