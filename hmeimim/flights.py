@@ -1069,7 +1069,8 @@ def _emit(doc: Doc, lang: str, r: _Row) -> dict:
         "start": r.start,
         "end": r.end,
         "aircraft": a.canonical,
-        "aircraft_as_written": a.as_written,
+        # as the file wrote it: an OCR repair in the text (I1-26M -> Il-26M) is undone here
+        "aircraft_as_written": doc.as_in_file(a.start, a.end) if doc.repairs else a.as_written,
         "operator": r.operator,
         "event": r.event or None,
         "count": int(r.count),
@@ -1089,6 +1090,7 @@ def _emit(doc: Doc, lang: str, r: _Row) -> dict:
         "count_as_written": r.count_as_written or None,
         "date_kind": d.kind if d is not None else None,
         "aircraft_family": a.family,
+        "ocr_repaired": any(a.start <= rs and re_ <= a.end for rs, re_, _ in doc.repairs),
     }
 
 

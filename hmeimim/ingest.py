@@ -31,6 +31,7 @@ import csv
 import functools
 import hashlib
 import io
+import json
 import os
 import re
 import stat
@@ -42,7 +43,7 @@ from urllib.parse import urlparse
 import charset_normalizer
 
 from . import lexicons
-from .text import normalize
+from .text import normalize_with_repairs
 
 __all__ = ["ARTICLE_SUFFIXES", "read_article", "read_metadata", "discover", "infer_dates",
            "detect_language", "decode_bytes", "mark_duplicates", "display_path", "LANGUAGES",
@@ -766,7 +767,7 @@ def read_article(path: Path, root: Path, meta: dict[str, str] | None = None) -> 
         raw = raw[m.end():]
         if not published and (iso := parse_published(m.group(1))):
             published, published_from = iso, "date marker"
-    text = normalize(raw)
+    text, repairs = normalize_with_repairs(raw)
     del raw
     if not text.strip():
         raise IngestError("no text left after removing markup and whitespace")
@@ -797,6 +798,7 @@ def read_article(path: Path, root: Path, meta: dict[str, str] | None = None) -> 
         "n_chars": len(text),
         "sha256": sha256,
         "encoding": encoding,
+        "ocr_repairs": json.dumps([list(r) for r in repairs], ensure_ascii=False) if repairs else "",
         "text": text,
     }
 

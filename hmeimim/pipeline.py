@@ -10,6 +10,7 @@ pool when the corpus is large enough for it to pay off.
 from __future__ import annotations
 
 import html
+import json
 import multiprocessing as mp
 import os
 import sys
@@ -212,9 +213,10 @@ def _docs(articles: pd.DataFrame, sentences: pd.DataFrame, ref_year: int | None)
         by_article.setdefault(r.article_id, []).append(Sentence(int(r.sentence_id), int(r.start), int(r.end)))
     for r in articles.itertuples(index=False):
         pub = date.fromisoformat(r.published) if isinstance(r.published, str) and r.published else None
+        repairs = tuple(tuple(x) for x in json.loads(r.ocr_repairs)) if isinstance(r.ocr_repairs, str) and r.ocr_repairs else ()
         yield Doc(r.article_id, r.text, r.language if isinstance(r.language, str) and r.language else "en",
                   pub, ref_year, r.outlet if isinstance(r.outlet, str) else "",
-                  tuple(by_article.get(r.article_id, ())))
+                  tuple(by_article.get(r.article_id, ())), repairs)
 
 
 def reference_year(articles: pd.DataFrame) -> int | None:

@@ -34,6 +34,7 @@ TABLES: dict[str, list[tuple[str, str, str]]] = {
         ("sha256", "str", "SHA-256 of the file's bytes"),
         ("encoding", "str", "character encoding the file was decoded from"),
         ("duplicate_of", "str", "article_id of an earlier exact or near-exact copy; empty if none"),
+        ("ocr_repairs", "str", "OCR confusions repaired in the text, as JSON [[start, end, as written], ...] (I1-62 -> Il-62)"),
         ("text", "str", "normalised article text; every start/end offset points into it"),
     ],
     "sentences": [

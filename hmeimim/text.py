@@ -21,7 +21,7 @@ from datetime import date
 
 from . import lexicons
 
-__all__ = ["normalize", "split_sentences", "Doc", "Sentence", "make_doc"]
+__all__ = ["normalize", "normalize_with_repairs", "split_sentences", "Doc", "Sentence", "make_doc"]
 
 # --- normalisation ---------------------------------------------------------------------
 
@@ -147,7 +147,7 @@ def _unwrap(text: str) -> str:
     return "\n".join(out)
 
 
-def normalize(text: str) -> str:
+def normalize(text: str, *, repair_ocr: bool = True) -> str:
     """Return the normalised article text that all offsets refer to.
 
     Steps: CR LF, a lone CR and the other line separators to LF; NUL and zero-width characters
@@ -164,25 +164,48 @@ def normalize(text: str) -> str:
         return ""
     # Translate first, then compose: removing a zero-width character can bring a letter and
     # its accent together.
-    t = _layout(unicodedata.normalize("NFC", _translate(text)))
+    fix = _fix_ocr if repair_ocr else _same
+    t = _layout(unicodedata.normalize("NFC", _translate(text)), fix)
     # One pass is almost always final. Rarely it is not: rejoining lines changes the line
     # statistics that decide whether a text is hard-wrapped, or an OCR repair changes which
     # script a mixed word mostly uses. Then pass again until nothing changes (each pass only
     # joins lines or moves letters towards one script, so this ends quickly). For a text that
     # already went through _layout, these two checks are exactly "another pass changes nothing".
     for _ in range(50):
-        if _unwrap(t) == t and _fix_ocr(_fold_mixed_script(t)) == t:
+        if _unwrap(t) == t and fix(_fold_mixed_script(t)) == t:
             break
-        t = _layout(t)
+        t = _layout(t, fix)
     return t
 
 
-def _layout(t: str) -> str:
+def _same(t: str) -> str:
+    return t
+
+
+def normalize_with_repairs(text: str) -> tuple[str, tuple[tuple[int, int, str], ...]]:
+    """:func:`normalize`, plus the OCR repairs it made: ``(start, end, as_written)`` spans of the
+    normalised text whose letters the file had written otherwise (``I1`` for ``Il``), so that a
+    table can show an aircraft as the file wrote it while offsets keep pointing at the text.
+
+    >>> normalize_with_repairs("An I1-62 landed.")
+    ('An Il-62 landed.', ((3, 5, 'I1'),))
+    """
+    t = normalize(text)
+    if not _OCR_IL.search(text):
+        return t, ()
+    t0 = normalize(text, repair_ocr=False)
+    if len(t0) != len(t):  # the repair changed the layout too; keep the repaired text only
+        return t, ()
+    return t, tuple((m.start(), m.end(), m.group()) for m in _OCR_IL.finditer(t0)
+                    if m.group() != t[m.start():m.end()])
+
+
+def _layout(t: str, fix=_fix_ocr) -> str:
     t = re.sub(r"[ ]+\n", "\n", t)
     t = re.sub(r"\n[ ]+", "\n", _unwrap(t))  # indentation marks paragraphs; read it, then drop it
     t = re.sub(r"\n{3,}", "\n\n", t)
     t = _fold_mixed_script(t)
-    t = _fix_ocr(t)
+    t = fix(t)
     t = re.sub(r"[ ]{2,}", " ", t)
     return t.strip()
 
@@ -327,6 +350,15 @@ class Doc:
     ref_year: int | None = None
     outlet: str = ""
     sentences: tuple[Sentence, ...] = field(default=())
+    repairs: tuple[tuple[int, int, str], ...] = field(default=())  # OCR repairs: (start, end, as written)
+
+    def as_in_file(self, start: int, end: int) -> str:
+        """``text[start:end]`` with OCR repairs undone: the words as the file wrote them."""
+        out = self.text[start:end]
+        for s, e, orig in self.repairs:
+            if start <= s and e <= end:
+                out = out[:s - start] + orig + out[e - start:]
+        return out
 
     def sentence_text(self, s: Sentence) -> str:
         return self.text[s.start:s.end]
@@ -340,6 +372,6 @@ def make_doc(article_id: str, text: str, language: str = "en", published: date |
     >>> [d.sentence_text(s) for s in d.sentences]
     ['It landed.', 'It left.']
     """
-    t = text if normalized else normalize(text)
+    t, repairs = (text, ()) if normalized else normalize_with_repairs(text)
     sents = tuple(Sentence(i, s, e) for i, (s, e) in enumerate(split_sentences(t)))
-    return Doc(article_id, t, language or "en", published, ref_year, outlet or "", sents)
+    return Doc(article_id, t, language or "en", published, ref_year, outlet or "", sents, repairs)

@@ -458,3 +458,13 @@ def test_flight_charts_tables_and_pictures():
     for fig in (P.plot_flight_windows(windows), P.plot_claimed_counts(counts),
                 P.plot_flight_windows(P.flight_windows(df.iloc[0:0])), P.plot_claimed_counts(P.claimed_counts(df.iloc[0:0]))):
         assert png(fig)[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_aircraft_as_written_keeps_the_files_ocr_spelling():
+    from hmeimim.flights import flights_for_doc
+    from hmeimim.text import make_doc
+
+    rows = flights_for_doc(make_doc("ocr", "The I1-26M transport plane flew the Libya-Latakia-Moscow route on 26 October.",
+                                    ref_year=2025))
+    assert [(r["aircraft"], r["aircraft_as_written"], r["aircraft_flag"], r["ocr_repaired"]) for r in rows] == [
+        ("Il-62M", "I1-26M", "nonexistent_designator", True)]

@@ -58,3 +58,11 @@ def test_every_seed_sentence_satisfies_the_offset_rule(seeds_corpus):
 def test_make_doc_sentences_point_into_normalised_text():
     d = make_doc("x", "Gen. Smith said the I1-62 landed.\nIt left on 24\u201329 Oct.")
     assert [d.sentence_text(s) for s in d.sentences] == ["Gen. Smith said the Il-62 landed.", "It left on 24-29 Oct."]
+
+
+def test_ocr_repairs_are_recorded_so_the_file_spelling_can_be_shown():
+    d = make_doc("x", "The I1-26M transport plane flew.\nAn I1-62 landed.")
+    assert d.text == "The Il-26M transport plane flew.\nAn Il-62 landed."
+    assert [d.text[s:e] for s, e, _ in d.repairs] == ["Il", "Il"]
+    assert d.as_in_file(4, 10) == "I1-26M" and d.as_in_file(0, len(d.text)).count("I1") == 2
+    assert make_doc("y", "An Il-62 landed.").repairs == ()
