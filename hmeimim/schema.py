@@ -161,5 +161,28 @@ def codebook_markdown() -> str:
     return "\n".join(out)
 
 
+def update_readme(path) -> bool:
+    """Rewrite the codebook between the README's ``codebook:start``/``codebook:end`` markers;
+    True if the file changed."""
+    from pathlib import Path
+
+    p = Path(path)
+    text = p.read_text(encoding="utf-8")
+    head, sep, rest = text.partition("<!-- codebook:start")
+    if not sep:
+        raise ValueError(f"{p} has no codebook:start marker")
+    start_line, _, rest = rest.partition("-->\n")
+    _, sep2, tail = rest.partition("<!-- codebook:end -->")
+    new = f"{head}<!-- codebook:start{start_line}-->\n{codebook_markdown()}<!-- codebook:end -->{tail}"
+    if new != text:
+        p.write_text(new, encoding="utf-8")
+    return new != text
+
+
 if __name__ == "__main__":  # pragma: no cover
-    print(codebook_markdown())
+    import sys
+
+    if len(sys.argv) > 1:
+        update_readme(sys.argv[1])
+    else:
+        print(codebook_markdown())

@@ -39,3 +39,11 @@ def test_ci_runs_the_readme_test_command():
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "python3 tasks.py test" in readme and "python3 tasks.py test" in ci
     assert "python3 tasks.py report" in readme
+
+
+def test_readme_codebook_matches_the_schema():
+    from hmeimim.schema import codebook_markdown
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("<!-- codebook:start", 1)[1].split("-->\n", 1)[1].split("<!-- codebook:end -->")[0]
+    assert section == codebook_markdown(), "run: python -m hmeimim.schema README.md"
