@@ -798,7 +798,7 @@ def _clause_spans(text: str, s_lo: int, s_hi: int, groups: list[list[_Aircraft]]
             cut = m.start()
         cuts.append(cut)
     # the last clause ends at a semicolon or colon that follows its aircraft
-    # ("... continue their journeys, the question remains: what comes next ...")
+    # ("... flew on to Moscow, the crew said: nothing more ...")
     m = re.compile(r"[;:\uff1b\uff1a\u061b](?:\s|$)").search(text, groups[-1][-1].end, s_hi)
     cuts.append(m.start() if m else s_hi)
     spans = []

@@ -4,7 +4,7 @@ An attribution is a cue ("according to", "said", "citing", "по данным", 
 source its grammar points at: the noun phrase after a prepositional cue, the subject before a
 reporting verb (or after it, where the language inverts: "..., said Peskov", "пишет УНН"), the object
 of "citing" / "cited ... as saying" (a source cited *via* the clause's main source), the recipient of
-"told" ("a source close to the Kremlin told Bloomberg": the source via Bloomberg, and Bloomberg).
+"told" ("an official told Reuters": the official via Reuters, and Reuters).
 
 Everything language-specific is lexicon data in ``hmeimim/lexicon/``:
 
@@ -1427,7 +1427,7 @@ class _Grammar:
                 if an and an[0] == pb:
                     src = self.res.best(pa, b, "left", cue.hint)
                     return [src] if src else []
-        # coordination across commas: ", as well as Syria's Information Ministry," extends left
+        # coordination across commas: ", as well as the Interior Ministry," extends left
         j = idx
         while j + 1 < len(segs) and ctx.role(a, "coord") and segs[j][2] >= 0 \
                 and ctx.toks[segs[j][2]] in _COMMAS:
@@ -1630,7 +1630,7 @@ def _assign_via(ctx: _Ctx, atts: list[_Att], s0: int, e: int, cue_cover: list[in
             if max(a.i1, a.c1) <= min(r.i0, r.c0):
                 a.via = r.source
     # 3. a source reported inside an outlet's (or body's, or person's) statement:
-    #    "Bloomberg said a source close to the Kremlin confirmed ..."
+    #    "Reuters said an official in the ministry confirmed ..."
     reporters = [m for m in mains if m.kind in ("verb", "tell", "prep", "cite_verb")
                  and m.stype in ("outlet", "news agency", "official body", "named person")]
     for a in atts:

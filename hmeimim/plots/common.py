@@ -11,8 +11,8 @@ that returns one never draws it twice in a notebook; :func:`png` renders one to 
 
 >>> period_text("2025-10-27", "2025-11-02")
 '2025-10-27 – 2025-11-02'
->>> short_label("Russia Resumes Military Flights to Syria as Post-Assad Ties Thaw", 30)
-'Russia Resumes Military Fligh…'
+>>> short_label("Transport flights to the Syrian coast resume after a pause", 30)
+'Transport flights to the Syri…'
 """
 from __future__ import annotations
 
@@ -248,7 +248,7 @@ def _text(v) -> str:
 
 def short_id(article_id) -> str:
     """A short, still unique-looking name for an article id: the part before the first ``_`` of
-    ids such as ``003_bcc0908ea47da197`` (a sequence number then a hash), else the id cut to 14
+    ids such as ``017_5f2a9c0e41d7b3aa`` (a sequence number then a hash), else the id cut to 14
     characters."""
     aid = _text(article_id)
     head, sep, _ = aid.partition("_")
