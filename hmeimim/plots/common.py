@@ -28,7 +28,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 __all__ = ["COLORS", "FONT_STACK", "ChartFigure", "font_families", "use_style", "new_figure", "finish", "caption_text",
-           "period_text", "date_axis", "legend_above", "short_label", "png", "repo_path", "language_name",
+           "period_text", "date_axis", "empty_chart", "legend_above", "short_label", "png", "repo_path", "language_name",
            "short_id", "article_label", "ltr_isolate"]
 
 # Okabe-Ito colours: distinguishable with colour-blindness and in greyscale print.
@@ -104,6 +104,15 @@ def new_figure(width: float = 9.0, height: float = 4.0, **subplots) -> tuple[Fig
         use_style()
     fig = ChartFigure(figsize=(width, height), layout="constrained")
     return fig, fig.subplots(**subplots)
+
+
+def empty_chart(fig, ax, message: str, **finish_kwargs):
+    """A chart with nothing to draw: ``message`` in the middle, no ticks, and the usual title,
+    labels and caption (:func:`finish` with ``finish_kwargs``)."""
+    ax.text(0.5, 0.5, message, ha="center", va="center", transform=ax.transAxes, color="#777777")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    return finish(fig, ax, **finish_kwargs)
 
 
 def legend_above(ax, handles=None, ncols: int = 3) -> None:

@@ -26,8 +26,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .common import (COLORS, _ltr_label, _rtl, article_label, date_axis, finish, legend_above, ltr_isolate, new_figure,
-                     period_text, short_id, short_label)
+from .common import (COLORS, article_label, date_axis, empty_chart, finish, legend_above, ltr_isolate, _ltr_label,
+                    new_figure, period_text, _rtl, short_id, short_label)
 
 __all__ = ["counted", "flight_windows", "plot_flight_windows", "claimed_counts", "plot_claimed_counts",
            "aircraft_spellings", "short_id", "article_label", "claims_source", "claims_period", "claim_lanes",
@@ -77,10 +77,7 @@ def plot_flight_windows(windows: pd.DataFrame, *, source: str = "articles' fligh
     edge marks a claim that contradicts another statement of the same article."""
     fig, ax = new_figure(9.5, max(2.8, 1.6 + 0.34 * min(len(windows), limit)))
     if windows.empty:
-        ax.text(0.5, 0.5, "No flight claim gives a date.", ha="center", va="center", transform=ax.transAxes)
-        ax.set_xticks([])
-        ax.set_yticks([])
-        return finish(fig, ax, title="Claimed flight windows", xlabel="date", ylabel="", source=source, period="")
+        return empty_chart(fig, ax, "No flight claim gives a date.", title="Claimed flight windows", xlabel="date", ylabel="", source=source, period="")
     drawn = windows.head(limit)
     starts = pd.to_datetime(drawn["date_start"])
     ends = pd.to_datetime(drawn["date_end"]) + pd.Timedelta(days=1)
@@ -124,10 +121,7 @@ def plot_claimed_counts(table: pd.DataFrame, *, source: str = "articles' flight 
     """Stacked bars per aircraft: how many articles claim 1, 2, 3 ... flights."""
     fig, ax = new_figure(8.0, max(2.6, 1.4 + 0.4 * table["aircraft"].nunique()) if len(table) else 2.6)
     if table.empty:
-        ax.text(0.5, 0.5, "No flight claims.", ha="center", va="center", transform=ax.transAxes)
-        ax.set_xticks([])
-        ax.set_yticks([])
-        return finish(fig, ax, title="How many articles claim each number of flights?", xlabel="articles", ylabel="",
+        return empty_chart(fig, ax, "No flight claims.", title="How many articles claim each number of flights?", xlabel="articles", ylabel="",
                       source=source, period=period)
     wide = table.pivot_table(index="aircraft", columns="count", values="articles", aggfunc="sum", fill_value=0)
     wide = wide.loc[wide.sum(axis=1).sort_values().index]
@@ -443,10 +437,7 @@ def plot_claim_lanes(lanes: pd.DataFrame, agreed: pd.DataFrame | None = None, *,
     xlabel = "date of the claimed flights"
     if lanes is None or lanes.empty:
         fig, ax = new_figure(width, 2.8)
-        ax.text(0.5, 0.5, "No flight claims.", ha="center", va="center", transform=ax.transAxes)
-        ax.set_xticks([])
-        ax.set_yticks([])
-        return finish(fig, ax, title=title, xlabel=xlabel, ylabel="article", source=source, period=period)
+        return empty_chart(fig, ax, "No flight claims.", title=title, xlabel=xlabel, ylabel="article", source=source, period=period)
     panels, notes = [], []
     for aircraft in agreed["aircraft"].head(max_aircraft):
         la = lanes[lanes["aircraft"] == aircraft]
@@ -588,10 +579,7 @@ def plot_counts_vs_agreed(versus: pd.DataFrame, *, source: str = "", period: str
     xlabel = "flights claimed (per article, all its claims of the aircraft)"
     if versus is None or versus.empty:
         fig, ax = new_figure(width, 2.6)
-        ax.text(0.5, 0.5, "No flight claims.", ha="center", va="center", transform=ax.transAxes)
-        ax.set_xticks([])
-        ax.set_yticks([])
-        return finish(fig, ax, title=title, xlabel=xlabel, ylabel="article", source=source, period=period)
+        return empty_chart(fig, ax, "No flight claims.", title=title, xlabel=xlabel, ylabel="article", source=source, period=period)
     aircraft = list(dict.fromkeys(versus["aircraft"]))
     notes = [f"The first {max_aircraft} of {len(aircraft)} aircraft types are drawn."] if len(aircraft) > max_aircraft else []
     panels = []

@@ -29,7 +29,7 @@ from datetime import date, timedelta
 
 import pandas as pd
 
-from .common import COLORS, article_label, finish, legend_above, new_figure, period_text, short_label
+from .common import COLORS, article_label, empty_chart, finish, legend_above, new_figure, period_text, short_label
 
 __all__ = ["CITED", "NO_COMMENT", "DENIED", "UNDATED", "PAIR_COLUMNS", "COUNT_COLUMNS", "TYPE_COLUMNS",
            "DAY_COLUMNS", "EVIDENCE_COLUMNS", "CHAIN_COLUMNS", "article_citations", "source_counts",
@@ -369,10 +369,7 @@ def _count_chart(table: pd.DataFrame, labels: list[str], *, title: str, xlabel: 
         fig, ax = new_figure(9.5, height)
         ax_nc = None
     if n == 0:
-        ax.text(0.5, 0.5, empty, ha="center", va="center", transform=ax.transAxes, color="#777777")
-        ax.set_xticks([])
-        ax.set_yticks([])
-        return finish(fig, ax, title=title, xlabel=xlabel, ylabel=ylabel, source=source, period=period, note=note)
+        return empty_chart(fig, ax, empty, title=title, xlabel=xlabel, ylabel=ylabel, source=source, period=period, note=note)
     y = list(range(n))[::-1]  # the first row on top
     _stacked(ax, y, _parts(table))
     ax.set_yticks(y, labels)
@@ -493,11 +490,8 @@ def plot_citation_chains(chains: pd.DataFrame, *, source: str = "sources table",
     note = "A pair counts once per article. " + (f"The {top} most cited of {len(chains)} pairs are drawn."
                                                  if len(chains) > top else "")
     if shown.empty:
-        ax.text(0.5, 0.5, "No source is cited through another.", ha="center", va="center", transform=ax.transAxes,
-                color="#777777")
-        ax.set_xticks([])
-        ax.set_yticks([])
-        return finish(fig, ax, title=title, xlabel=xlabel, ylabel="", source=source, period=period, note=note)
+        return empty_chart(fig, ax, "No source is cited through another.", title=title, xlabel=xlabel, ylabel="",
+                           source=source, period=period, note=note)
 
     def ys(names):  # spread the names over the same height, centred
         k = len(names)

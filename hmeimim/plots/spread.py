@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .common import COLORS, article_label, finish, legend_above, new_figure, short_label
+from .common import COLORS, article_label, empty_chart, finish, legend_above, new_figure, short_label
 
 __all__ = ["STATUS_ORDER", "MATRIX_COLUMNS", "claims_matrix", "plot_claims_matrix", "derivation_graph",
            "plot_derivation_graph", "mutation_table", "first_appearances", "origins_table"]
@@ -81,10 +81,7 @@ def plot_claims_matrix(matrix: pd.DataFrame, *, source: str = "hmeimim spread ta
 
     if matrix.empty:
         fig, ax = new_figure(8.0, 2.6)
-        ax.text(0.5, 0.5, "No claim is made by more than one article.", ha="center", va="center", transform=ax.transAxes)
-        ax.set_xticks([])
-        ax.set_yticks([])
-        return finish(fig, ax, title="Which article makes which claim", xlabel="", ylabel="", source=source,
+        return empty_chart(fig, ax, "No claim is made by more than one article.", title="Which article makes which claim", xlabel="", ylabel="", source=source,
                       period=period)
     clusters = list(dict.fromkeys(matrix["cluster_id"]))
     arts = matrix.drop_duplicates("article_id").sort_values(["order_rank", "article_id"])
@@ -165,10 +162,7 @@ def plot_derivation_graph(graph, *, source: str = "hmeimim article_links table",
     sub = graph.subgraph(nodes)
     fig, ax = new_figure(9.5, max(3.2, 1.8 + 0.45 * min(len(nodes), 12)))
     if not nodes:
-        ax.text(0.5, 0.5, "No articles.", ha="center", va="center", transform=ax.transAxes)
-        ax.set_xticks([])
-        ax.set_yticks([])
-        return finish(fig, ax, title="Who likely copied whom", xlabel="", ylabel="", source=source, period=period)
+        return empty_chart(fig, ax, "No articles.", title="Who likely copied whom", xlabel="", ylabel="", source=source, period=period)
     # lanes: each connected family of articles gets its own band, in order of its first article
     families = sorted(nx.weakly_connected_components(sub), key=lambda s: min(graph.nodes[a]["order_rank"] for a in s))
     pos, lane = {}, 0
