@@ -1568,7 +1568,8 @@ def _clusters(claims, mentions, muts, links, tl) -> pd.DataFrame:
             v = _vote([(_s(cols["count"][q]), int(cols["order_rank"][q]), cols["article_id"][q]) for q in qs
                        if cols["count_explicit"][q] and _s(cols["count"][q])])
             cnt = v[0] if v else pd.NA
-        out.at[cid, "count"] = cnt
+        # reference values are text ('3'); the column is an integer count
+        out.at[cid, "count"] = int(float(cnt)) if isinstance(cnt, (str, int, float)) and str(cnt).strip() not in ("", "nan") else pd.NA
     return out.reset_index()
 
 

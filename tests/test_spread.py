@@ -215,3 +215,16 @@ def test_designators_conflict_on_digits_and_suffixes_not_on_omissions():
     assert spread._desig_conflict("Il-76MD", "Il-76TD")
     assert not spread._desig_conflict("Il-62", "Il-62M")
     assert not spread._desig_conflict("An-124", "An-124-100")
+
+
+def test_clusters_with_counts_of_several_articles_and_of_one_mix_cleanly():
+    """Regression: a cluster's reference count (text from a vote) next to a lone article's
+    count (a number) must still give one integer column, not a crash."""
+    from pathlib import Path
+
+    import hmeimim
+
+    corpus = hmeimim.load_corpus(Path(__file__).parent / "fixtures" / "mixed_counts", workers=1)
+    clusters = corpus.spread["claim_clusters"]
+    assert str(clusters["count"].dtype) == "Int64"
+    assert 3 in set(clusters["count"].dropna())
