@@ -32,6 +32,8 @@ def _cmd_extract(args) -> int:
         return _fail(f"metadata file not found: {args.metadata}")
     if args.workers is not None and args.workers < 1:
         return _fail("--workers must be 1 or more")
+    if args.ref_year is not None and not 1900 <= args.ref_year <= 2100:
+        return _fail("--ref-year must be a year between 1900 and 2100")
     engine = getattr(args, "engine", "local")
     if engine == "dask":
         from .distributed import load_corpus_dask
@@ -39,7 +41,7 @@ def _cmd_extract(args) -> int:
         corpus = load_corpus_dask(corpus_dir, args.metadata, scheduler=args.scheduler)
     else:
         corpus = load_corpus(corpus_dir, args.metadata, workers=args.workers,
-                             progress=None if not args.quiet else False)
+                             progress=None if not args.quiet else False, ref_year=args.ref_year)
     written = write_tables(corpus.tables(), Path(args.out), fmt=args.format)
     s = corpus.summary()
     print(f"{s['articles']} articles, {s['rejects']} rejected, {s['sentences']} sentences, "
@@ -80,6 +82,8 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--workers", type=int, help="processes (default: all cores; 1 = no pool)")
     e.add_argument("--engine", choices=("local", "dask"), default="local")
     e.add_argument("--scheduler", help="Dask scheduler address (with --engine dask; default: a local cluster)")
+    e.add_argument("--ref-year", type=int, help="year assumed for year-less dates in undated articles "
+                   "(default: the most common publication year of the dated articles)")
     e.add_argument("--quiet", action="store_true", help="no progress bar")
     e.set_defaults(func=_cmd_extract)
 

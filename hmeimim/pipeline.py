@@ -301,7 +301,8 @@ def assemble_corpus(plan: Plan, results: Iterable) -> Corpus:
 
 def load_corpus(path: str | os.PathLike, metadata: str | os.PathLike | None = None, *,
                 extract: bool = True, spread: bool = True, workers: int | None = None,
-                progress: bool | None = None, mapper: Mapper | None = None) -> Corpus:
+                progress: bool | None = None, mapper: Mapper | None = None,
+                ref_year: int | None = None) -> Corpus:
     """Read a folder of articles into a :class:`Corpus` of tidy tables.
 
     Parameters
@@ -316,6 +317,9 @@ def load_corpus(path: str | os.PathLike, metadata: str | os.PathLike | None = No
     progress: show a progress bar (default: on a terminal, for 200 files or more).
     mapper: run the per-file and per-article work through this instead of the local pool
         (the Dask engine passes one); results are the same whatever runs them.
+    ref_year: the year assumed for year-less dates ("26 October") in undated articles; by
+        default the most common publication year of the corpus's dated articles (with no
+        dated article and no ``ref_year``, such dates stay unresolved, as written).
 
     Raises
     ------
@@ -328,6 +332,8 @@ def load_corpus(path: str | os.PathLike, metadata: str | os.PathLike | None = No
         return mapper(fn, items) if mapper is not None else _map(fn, items, workers, desc, progress)
 
     corpus = assemble_corpus(plan, run(ingest_file, plan.jobs, "ingest"))
+    if ref_year is not None:
+        corpus.ref_year = int(ref_year)
     if extract:
         assemble_extraction(corpus, run(extract_doc, corpus.docs(), "extract"))
     if extract and spread:

@@ -597,6 +597,26 @@ def _windows(df: pd.DataFrame) -> str:
     return "; ".join(_window_text(s, e) for s, e in spans) or "no date"
 
 
+def _count_summary(flights: pd.DataFrame) -> str:
+    """The flight count most articles give, then the others: ``3`` or ``3 (5 in 1 article)``.
+
+    Each article counts once, with the largest count it gives for the aircraft; ties go to the
+    smaller count. A single outlier never becomes the headline number.
+
+    >>> _count_summary(pd.DataFrame({"article_id": ["a", "b", "c"], "count": [3, 3, 5]}))
+    '3 (5 in 1 article)'
+    """
+    if flights is None or flights.empty or not flights["count"].notna().any():
+        return ""
+    per_article = flights.dropna(subset=["count"]).groupby("article_id")["count"].max().astype(int)
+    tally = per_article.value_counts()
+    order = sorted(tally.items(), key=lambda kv: (-kv[1], kv[0]))
+    head, rest = order[0][0], order[1:]
+    if not rest:
+        return str(head)
+    return f"{head} (" + "; ".join(f"{c} in {_plural(n, 'article')}" for c, n in rest) + ")"
+
+
 def show_flights(rep: WeekReport):
     """Flights claimed in this week's articles against those claimed in earlier articles."""
     t = rep.tables
@@ -612,19 +632,19 @@ def show_flights(rep: WeekReport):
         rows.append({
             "aircraft": aircraft,
             "articles this week": w["article_id"].nunique(),
-            "most flights claimed this week": int(w["count"].max()) if w["count"].notna().any() else pd.NA,
+            "flights claimed this week": _count_summary(w),
             "when, this week": _windows(w) if len(w) else "",
             "earlier articles": b["article_id"].nunique(),
-            "most flights claimed before": int(b["count"].max()) if len(b) and b["count"].notna().any() else pd.NA,
+            "flights claimed before": _count_summary(b),
             "when, before": _windows(b) if len(b) else "",
             "new this week": "yes" if b.empty else "no",
         })
     by_aircraft = pd.DataFrame(rows)
-    parts = [_p("One row per aircraft type. 'Most flights claimed' is the largest count a single article gives "
-                "(adding counts across articles would count re-tellings of the same flights again); sentences "
-                "that only restate earlier events add nothing.")]
+    parts = [_p("One row per aircraft type. 'Flights claimed' is the count most articles give, with any other "
+                "count and how many articles give it in brackets (adding counts across articles would count "
+                "re-tellings of the same flights again); sentences that only restate earlier events add nothing.")]
     if fb.empty:  # nothing to compare with: say so once instead of three empty columns
-        by_aircraft = by_aircraft.drop(columns=["earlier articles", "most flights claimed before", "when, before",
+        by_aircraft = by_aircraft.drop(columns=["earlier articles", "flights claimed before", "when, before",
                                                 "new this week"])
         parts.append(_p(f"No earlier article (published before {rep.monday.isoformat()}) claims a flight, so every "
                         "claim below is new this week."))

@@ -65,7 +65,7 @@ TABLES: dict[str, list[tuple[str, str, str]]] = {
         ("aircraft", "str", "canonical aircraft type (Il-62M, An-124-100, ...); a manufacturer alone is its own value"),
         ("aircraft_as_written", "str", "the aircraft as the article writes it (what mutation analysis compares)"),
         ("operator", "str", "operator (Russian Air Force, ...)"),
-        ("event", "str", "arrival, departure, route, sighting or overflight"),
+        ("event", "str", "arrival, departure, route, sighting, overflight, or flight (flew, direction not given)"),
         ("count", "int", "number of flights or landings claimed (3 for 'arrived three times')"),
         ("date_start", "date", "first day of the claimed date or window"),
         ("date_end", "date", "last day of the claimed date or window"),

@@ -49,3 +49,15 @@ def test_bad_arguments_give_one_clear_line_and_a_nonzero_exit(args, message):
     assert r.returncode != 0
     lines = [l for l in r.stderr.splitlines() if l.strip()]
     assert len(lines) == 1 and message in lines[0] and "Traceback" not in r.stderr
+
+
+def test_ref_year_resolves_year_less_dates_in_an_all_undated_corpus(tmp_path):
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("An An-124 landed at Hmeimim three times between 24 and 29 October.", encoding="utf-8")
+    assert main(["extract", str(corpus), "--out", str(tmp_path / "o1"), "--quiet"]) == 0
+    assert main(["extract", str(corpus), "--out", str(tmp_path / "o2"), "--quiet", "--ref-year", "2025"]) == 0
+    f1 = pd.read_csv(tmp_path / "o1" / "flights.csv", dtype=str, keep_default_na=False)
+    f2 = pd.read_csv(tmp_path / "o2" / "flights.csv", dtype=str, keep_default_na=False)
+    assert f1["date_start"].tolist() == [""] and f1["date_as_written"].str.contains("24").all()
+    assert f2[["date_start", "date_end"]].values.tolist() == [["2025-10-24", "2025-10-29"]]
