@@ -237,6 +237,7 @@ class _AircraftLex:
     designator: re.Pattern
     standalone: re.Pattern
     nouns: re.Pattern
+    script_suffixes: dict = None  # suffix letter in another script -> Latin letter ("إم" -> "M")
 
 
 _DESIG_SPLIT = re.compile(r"^(?P<p>[A-Za-z]+)-(?P<n>\d+)(?P<s>[A-Za-z]*\d?)(?P<v>(?:-[0-9A-Za-z]+)?)$")
@@ -251,6 +252,7 @@ def _aircraft_lex() -> _AircraftLex:
     rows = lexicons.load("aircraft")
     types, families, by_prefix = {}, {}, {}
     prefixes, makers, names, nouns = {}, {}, {}, []
+    script_suffixes: dict = {}
     for r in rows:
         kind, form = r["kind"], r["form"]
         if kind == "type":
@@ -269,6 +271,8 @@ def _aircraft_lex() -> _AircraftLex:
             names[_fold(form)] = r["canonical"]
         elif kind == "noun":
             nouns.append(form)
+        elif kind == "suffix":
+            script_suffixes[form] = r["canonical"]
     # A manufacturer written straight before a number ("Ilyushin-62", "أنتونوف-124") is a prefix too.
     for form, (maker, _mode, pfx) in makers.items():
         prefixes.setdefault(form, (pfx, "any"))
@@ -276,13 +280,15 @@ def _aircraft_lex() -> _AircraftLex:
     maker_alt = "|".join(re.escape(a) for a in sorted(makers, key=len, reverse=True))
     name_alt = "|".join(_lit(a) for a in sorted({r["form"] for r in rows if r["kind"] == "name"}, key=len, reverse=True))
     firsts = "".join(sorted({re.escape(a[0]) for a in list(prefixes) + list(makers)}))
+    xsuf_alt = "|".join(re.escape(a) for a in sorted(script_suffixes, key=len, reverse=True)) or r"(?!x)x"
     designator = re.compile(
         rf"(?<![{_LC}0-9\-])(?=[{firsts}])"
         rf"(?:(?P<maker>{maker_alt})[\s\-]*)?"
         rf"(?P<pfx>{pfx_alt})"
         rf"(?P<sep>[\-\s]?)"
         rf"(?P<num>[{_DIGITS}]{{1,3}})"
-        rf"(?P<suf>[A-Z\u0410-\u042f\u0401\u0406](?:[A-Z\u0410-\u042f\u0401\u0406]|h){{0,4}}[0-9]?)?"
+        rf"(?:(?P<suf>[A-Z\u0410-\u042f\u0401\u0406](?:[A-Z\u0410-\u042f\u0401\u0406]|h){{0,4}}[0-9]?)"
+        rf"|(?P<xsuf>(?:\s?(?:{xsuf_alt})){{1,3}})(?![{_AR}]))?"
         rf"(?P<var>-[0-9]{{2,3}}[A-Z\u0410-\u042f]?)?"
         rf"(?P<pl>s|['\u2019]s)?"
         rf"(?![{_LC}0-9])"
@@ -298,7 +304,7 @@ def _aircraft_lex() -> _AircraftLex:
     noun_re = re.compile("|".join(_word_pattern(n, "word") for n in sorted(nouns, key=len, reverse=True)), re.I)
     return _AircraftLex(types, {k: tuple(v) for k, v in families.items()},
                         {k: tuple(v) for k, v in by_prefix.items()}, prefixes, makers, names,
-                        designator, standalone, noun_re)
+                        designator, standalone, noun_re, script_suffixes)
 
 
 @dataclass(frozen=True)
@@ -366,8 +372,10 @@ def _lang_lex(lang: str) -> _LangLex:
     ops = _rows_for("operators", langs)
     operators = _Alternation([(r["form"], r["match"], r["canonical"]) for r in ops], re.I)
     hedge_rows = _rows_for("hedges", langs)
-    hedges = _Alternation([(r.get("word") or r.get("form", ""), "sub" if lang == "zh" else "word", True)
-                           for r in hedge_rows if (r.get("word") or r.get("form"))], re.I)
+    # "!word" is a guard: matched like a hedge but worth False, so that a hedge starting inside it
+    # (数据称 "the data say" holds 据称) is consumed by the earlier, longer match and does not count
+    hedges = _Alternation([(w.lstrip("!"), "sub" if lang == "zh" else "word", not w.startswith("!"))
+                           for w in (r.get("word") or r.get("form", "") for r in hedge_rows) if w.lstrip("!")], re.I)
     return _LangLex(events, alt(set(_ROLES)), alt({"there", "base_ref"}), alt({"anaphor"}), alt({"vague_time"}),
                     alt({"another"}), alt({"place_noun"}), alt({"since"}), alt({"and"}), times, unit_count, num_values,
                     num_before, operators, hedges)
@@ -485,6 +493,10 @@ def _aircraft_mentions(text: str) -> list[_Aircraft]:
         sep = m["sep"]
         num = m["num"].translate(_DIGIT_TABLE).lstrip("0") or "0"
         suffix = _translit_suffix(m["suf"] or "")
+        if m["xsuf"]:
+            # "إيل-62 إم": suffix letters in Arabic script, with or without a space
+            alt = "|".join(re.escape(a) for a in sorted(lex.script_suffixes, key=len, reverse=True))
+            suffix = "".join(lex.script_suffixes[t] for t in re.findall(alt, m["xsuf"]))
         variant = m["var"] or ""
         fam = f"{pfx}-{num}"
         known = fam in lex.families
@@ -853,11 +865,12 @@ def _read_clause(doc: Doc, lang: str, ll: _LangLex, sid: int, lo: int, hi: int, 
         d = sentence_date
     ops = [(ll.operators.lookup(m), m.start()) for m in ll.operators.finditer(text, lo, hi)]
     operator = min(ops, key=lambda o: abs(o[1] - group[0].start))[0] if ops else None
-    hedged = any(True for _ in ll.hedges.finditer(text, s.start, hi))
+    hedged = any(ll.hedges.lookup(m) for m in ll.hedges.finditer(text, s.start, hi))
     another = any(True for _ in ll.another.finditer(text, max(lo, group[0].start - 25), group[0].start))
     if not route:
         # "landed there", "at the base": the place named last before
-        there = next((ll.there.lookup(m) for m in ll.there.finditer(text, lo, hi)), "")
+        there = next((ll.there.lookup(m) for m in ll.there.finditer(text, lo, hi)
+                      if not (ll.there.lookup(m) == "base_ref" and _OF_AFTER.match(text, m.end()))), "")
         if there:
             route = _recent_places(doc, lang, ll, sid, lo, base=there == "base_ref")
             if route and event in ("flight", "route"):
@@ -865,6 +878,11 @@ def _read_clause(doc: Doc, lang: str, ll: _LangLex, sid: int, lo: int, hi: int, 
     return dict(event=event, event_as_written=ev_word, event_pos=ev_pos, count=count, count_explicit=explicit,
                 count_as_written=count_written, date=d, places=route, operator=operator, hedged=hedged,
                 another=another)
+
+
+# "sur la base de", "sulla base di", "auf der Basis von": "on the basis of", not the air base
+_OF_AFTER = re.compile(r"\s*(?:de|des|du|d['\u2019]|di|del|dello|della|dei|degli|delle|dell['\u2019]|do|da|dos|das"
+                       r"|von|of)(?![^\W_])", re.I)
 
 
 def _recent_places(doc: Doc, lang: str, ll: _LangLex, sid: int, before: int, base: bool = False) -> list:

@@ -277,9 +277,10 @@ def _lexicon(lang: str) -> _Lex:
             for p in _paths(r["word"], lang, alias=False, lemma=not surface_only):
                 _add(trie, p, ("fw", r["role"]))
     for r in lexicons.load("hedges"):
-        if r["lang"] == lang:
-            for p in _paths(r["word"], lang, alias=False, lemma=not surface_only):
-                _add(trie, p, ("hedge",))
+        if r["lang"] == lang and r["word"]:
+            word, cat = (r["word"][1:], "nohedge") if r["word"].startswith("!") else (r["word"], "hedge")
+            for p in _paths(word, lang, alias=False, lemma=not surface_only):
+                _add(trie, p, (cat,))
     for r in lexicons.load("source_type_hints"):
         if r["lang"] == lang:
             for p in _paths(r["word"], lang, alias=False):
@@ -440,6 +441,7 @@ class _Ctx:
         self.hedged_sents: set[int] = set()
         fw_cover: list = [_EMPTY] * n   # roles covering token i
         alias_end = 0
+        nohedge_end = 0
         title_ends = set()
         mod_end: dict[int, tuple] = {}  # end token -> (start, "nat"|"mod", payload)
         self.mod_end = mod_end
@@ -484,7 +486,10 @@ class _Ctx:
                 title_ends.add(cats["title"][0])
             if "head" in cats and lang in _CASED_LANGS:
                 title_ends.add(cats["head"][0])
-            if "hedge" in cats:
+            if "nohedge" in cats:
+                nohedge_end = max(nohedge_end, cats["nohedge"][0])
+            if "hedge" in cats and not (i < nohedge_end and "nohedge" not in cats):
+                # a hedge that starts inside a guard word is not one: 数据称 ("the data say")
                 self.hedged_sents.add(sent[i])
             a = cats.get("alias")
             if a and i >= alias_end:
@@ -806,6 +811,11 @@ class _Resolver:
         if anon is not None:
             inst = [x for x in specific if x[3] == "official body"]
             src_b = b
+            if not inst:
+                # "a Kremlin-linked source", "eine kremlnahe Quelle": an institution as a modifier
+                body = _alias_types()
+                inst = [(k, k + 1, hit[1][1], "official body") for k in range(a, b)
+                        for hit in [ctx.cat(k, "mod")] if hit and body.get(hit[1][1]) == "official body"]
             if inst:
                 name = f"anonymous {inst[-1][2]} source"
                 return _Src(a, src_b, name, "anonymous source", 1)

@@ -468,3 +468,41 @@ def test_aircraft_as_written_keeps_the_files_ocr_spelling():
                                     ref_year=2025))
     assert [(r["aircraft"], r["aircraft_as_written"], r["aircraft_flag"], r["ocr_repaired"]) for r in rows] == [
         ("Il-62M", "I1-26M", "nonexistent_designator", True)]
+
+
+# --- "the base" in more languages, Arabic suffix letters, the zh hedge guard -------------------
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("de", "Zwei Il-76 landeten am 3. Mai in Hmeimim. Später landete eine weitere Il-76 auf dem Stützpunkt."),
+    ("de", "Zwei Il-76 landeten am 3. Mai in Hmeimim. Später landete eine weitere Il-76 auf der Basis."),
+    ("fr", "Deux Il-76 ont atterri à Hmeimim le 3 mai. Plus tard, un autre Il-76 a atterri sur la base."),
+    ("it", "Due Il-76 sono atterrati a Hmeimim il 3 maggio. Più tardi un altro Il-76 è atterrato nella base."),
+    ("es", "Dos Il-76 aterrizaron en Hmeimim el 3 de mayo. Más tarde otro Il-76 aterrizó en la base."),
+    ("pt", "Dois Il-76 pousaram em Hmeimim em 3 de maio. Mais tarde, outro Il-76 pousou na base."),
+])
+def test_the_base_points_back_at_the_air_base_named_before(lang, text):
+    rows = flights(text, lang)
+    assert rows and rows[-1]["destination"] == "Hmeimim", rows
+
+
+def test_on_the_basis_of_is_not_the_base():
+    text = ("Des avions ont atterri à la base aérienne de Hmeimim. "
+            "Sur la base des données de Flightradar24, un Il-76 a atterri le 3 mai.")
+    assert [r["destination"] for r in flights(text, "fr")][-1] is None
+
+
+@pytest.mark.parametrize("text,aircraft", [
+    ("هبطت طائرة إليوشن إيل-62 إم في قاعدة حميميم.", "Il-62M"),
+    ("هبطت طائرة إيل-62إم في قاعدة حميميم.", "Il-62M"),
+    ("هبطت طائرة إيل-76 إم دي في قاعدة حميميم.", "Il-76MD"),
+    ("هبطت طائرة إيل-76 في قاعدة حميميم.", "Il-76"),
+])
+def test_arabic_suffix_letters_after_the_number(text, aircraft):
+    r = one(text, "ar")
+    assert (r["aircraft"], r["destination"]) == (aircraft, "Hmeimim")
+
+
+def test_zh_data_say_is_not_a_hedge():
+    assert not one("彭博社援引Flightradar24的数据称，两架伊尔-76降落在赫梅米姆。", "zh")["hedged"]
+    assert one("据称两架伊尔-76降落在赫梅米姆。", "zh")["hedged"]

@@ -415,3 +415,46 @@ def test_throughput_on_3kb_english_articles_is_not_quadratic():
     per_kb_long = (time.process_time() - t0) / (len(long_doc.text) / 1000)
     assert rate >= 100  # generous bound for slow CI machines; ~700/s on the dev machine
     assert per_kb_long < 20 / rate  # a 20x longer article costs about 20x, not 400x
+
+
+# --- told X in more languages, compound Kremlin adjectives, trackers, metonyms, zh hedge guard ----
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("de", "Ein Kreml-naher Informant sagte Bloomberg, dass zwei Flugzeuge gelandet seien."),
+    ("de", "Eine kremlnahe Quelle erklärte gegenüber Bloomberg, die Flüge gingen weiter."),
+    ("es", "Una fuente cercana al Kremlin dijo a Bloomberg que los vuelos continúan."),
+    ("es", "Una fuente cercana al Kremlin declaró a Bloomberg que los vuelos continúan."),
+    ("pt", "Uma fonte próxima do Kremlin disse à Bloomberg que os voos continuam."),
+    ("it", "Una fonte vicina al Cremlino ha detto a Bloomberg che i voli continuano."),
+    ("it", "Una fonte vicina al Cremlino ha riferito a Bloomberg che i voli continuano."),
+    ("uk", "Джерело, близьке до Кремля, розповіло Bloomberg, що польоти тривають."),
+    ("en", "A Kremlin-linked source told Bloomberg that the flights continue."),
+])
+def test_source_told_an_outlet_is_cited_via_that_outlet(lang, text):
+    assert {("anonymous Kremlin source", "Bloomberg", "cited"), ("Bloomberg", "", "cited")} <= triples(text, lang)
+
+
+def test_tell_cue_with_a_non_outlet_recipient_keeps_only_the_speaker():
+    assert triples("Peskov dijo a los periodistas que los vuelos continúan.", "es") == {("Dmitry Peskov", "", "cited")}
+    assert triples("Um funcionário russo disse ao jornal Kommersant que os voos continuam.", "pt") == {
+        ("Russian officials", "Kommersant", "cited"), ("Kommersant", "", "cited")}
+
+
+def test_flight_trackers_are_unnamed_flight_tracking_data():
+    got = rows("Flight trackers spotted an Il-76 landing at Hmeimim.")
+    assert [(r["source"], r["source_type"]) for r in got] == [("flight tracking data", "flight-tracking data")]
+    assert sources("Flugverfolger beobachteten zwei Il-76 über Zypern.", "de") == {"flight tracking data"}
+
+
+def test_official_capital_with_no_comment_cue_is_the_government():
+    assert triples("Официальный Дамаск ситуацию пока не комментирует.", "ru") == {
+        ("Syrian government", "", "no_comment")}
+    assert triples("Офіційний Дамаск ситуацію поки не коментує.", "uk") == {("Syrian government", "", "no_comment")}
+
+
+def test_zh_hedge_inside_another_word_does_not_count():
+    got = rows("彭博社援引Flightradar24的数据称，两架伊尔-76降落。", "zh")
+    assert got and not any(r["hedged"] for r in got)
+    got = rows("据称，彭博社援引Flightradar24的消息说两架伊尔-76降落。", "zh")
+    assert got and all(r["hedged"] for r in got)
