@@ -111,6 +111,20 @@ _CYR_ENDINGS = ("ами", "ями", "ого", "его", "ому", "ему", "ы�
 # --- lexicons ------------------------------------------------------------------------------------------
 
 
+def _hedge_pattern(hedges: tuple[str, ...], guards: tuple[str, ...], lang: str) -> "re.Pattern | None":
+    """One regex for the hedge words of a language: whole words where words are spaced; in
+    Chinese a substring, unless a guard word (``!数据`` in hedges.csv) starts just before it
+    and swallows its first character (数据称 is "the data say", not 据称 "reportedly")."""
+    if not hedges:
+        return None
+    alts = "|".join(re.escape(h) for h in sorted(hedges, key=len, reverse=True))
+    if lang in ("zh", "ja"):
+        lead = {g[:-1] for g in guards if len(g) >= 2}
+        guard = "".join(f"(?<!{re.escape(x)})" for x in sorted(lead) if len(x) == 1)
+        return re.compile(f"{guard}(?:{alts})")
+    return re.compile(rf"(?<!\w)(?:{alts})(?!\w)")
+
+
 def _fold(s: str) -> str:
     """Lower case, Arabic letter variants and diacritics folded, ё -> е, typographic apostrophes."""
     s = _AR_MARKS.sub("", s.lower()).translate(_AR_FOLD)
@@ -140,6 +154,7 @@ class _Lex:
     generic: frozenset[str] = frozenset()    # folded generic place/group names (multi-word allowed)
     body_words: frozenset[str] = frozenset()  # words that make a capitalised name a body (Force, Corps)
     hedges: tuple[str, ...] = ()
+    hedge_re: "re.Pattern | None" = None     # hedge words, whole words (CJK: not inside a guard word)
     hints: dict[str, str] = field(default_factory=dict)
     gazetteer: "_Matcher | None" = None
 
@@ -370,7 +385,9 @@ def _lex(lang: str) -> _Lex:
     lx.titles = frozenset(titles)
     lx.generic = frozenset(generic)
     lx.body_words = frozenset(body)
-    lx.hedges = tuple(_fold(r["word"]) for r in _rows("hedges") if r.get("lang") == lang and r.get("word"))
+    words = [r["word"] for r in _rows("hedges") if r.get("lang") == lang and r.get("word")]
+    lx.hedges = tuple(_fold(w) for w in words if not w.startswith("!"))
+    lx.hedge_re = _hedge_pattern(lx.hedges, tuple(_fold(w[1:]) for w in words if w.startswith("!")), lang)
     lx.hints = {_fold(r["word"]): r["source_type"] for r in _rows("source_type_hints") if r.get("lang") == lang}
     lx.gazetteer = _gazetteer(lang)
     return lx
@@ -787,7 +804,7 @@ def claims_for_doc(doc: Doc, sources: list[dict], flights: list[dict]) -> list[d
         ctx_sids = window(sid)
         ctx = [r for x in ctx_sids for r in checkable(by_sid_sources.get(x, []))]
         own_checkable = checkable(srcs)
-        hedged = any(h in _fold(text[s.start:s.end]) for h in lx.hedges) or any(r.get("hedged") for r in srcs)
+        hedged = bool(lx.hedge_re and lx.hedge_re.search(_fold(text[s.start:s.end]))) or any(r.get("hedged") for r in srcs)
         for k, (lo, hi, frs) in enumerate(clauses):
             row = _claim(doc, lx, s, lo, hi, frs, srcs, dates, mid_caps)
             if row is None:
