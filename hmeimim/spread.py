@@ -32,7 +32,12 @@ with a fact in common), or their structured facts agree (any languages: an IDF-w
 fact tokens -- aircraft family, dates, count, places, people, numbers, durations, event concepts,
 cited sources -- >= ``fact_threshold`` with two specific facts in common, three when the claims
 state different events), or both moderately (mean >= ``combined_threshold``). Flight claims only
-join claims about the same aircraft families. Candidate pairs come from a chunked sparse matrix
+join claims about the same aircraft families; two such flight claims also join when they agree
+partially -- their date windows overlap (a day inside a window, one window inside the other; the
+same month is not enough), their places are related through the places lexicon's parents (or one
+names none) and they state the same event or none -- even when their counts and window ends
+differ: those then show as ``changed`` mutations. They meet as candidates on the aircraft family
+with each ISO week their window touches. Candidate pairs come from a chunked sparse matrix
 product (text, per language, top-k per row, each chunk bounded in entries; words used by more than
 ``term_cap`` claims are left to blocking) and from blocking keys (aircraft family with date, count
 or place; dates, numbers, people, named entities; an event concept with a body, person, place or
@@ -64,7 +69,10 @@ do not cite (Tripoli International Airport added to a Libya-Latakia-Moscow route
 
 **Derivation.** For article pairs that share claims: shared claims and their order, similarity
 of the aligned sentences (same language), shared rare word 4-grams, and shared mutations (the same
-non-reference value, the strongest sign of copying). A link points from the earlier article to
+non-reference value, the strongest sign of copying). Articles in different languages telling at
+least four shared claims, most of both, all in the same order, are a ``translation`` on that
+structure alone -- unless they cite the same channel for a shared claim (then common re-tellings
+of it); when neither is dated its direction is ``low``. A link points from the earlier article to
 the later; ``direction_confidence`` is ``high`` when both are dated on different days, ``medium``
 when only the source is dated or the undated ones' latest-mentioned dates and mutation evidence
 agree, ``low`` otherwise (then the article with fewer deviations from the cluster references is
@@ -430,6 +438,83 @@ def blocking_keys(tokens: list[list[str]]) -> list[list[str]]:
     return out
 
 
+_MAX_FLIGHT_WINDOW = 31   # days: longer spans are no flight window
+
+
+def _window(ds: str, de: str) -> tuple[str, str] | None:
+    """(first, last day) of a claim's date window of at most a month, or None."""
+    ds, de = _date(ds), _date(de) or _date(ds)
+    if not ds:
+        return None
+    n = _days(ds, de)
+    return (ds, de) if 0 <= n <= _MAX_FLIGHT_WINDOW else None
+
+
+def flight_window_keys(claims: pd.DataFrame) -> list[list[str]]:
+    """Candidate keys for partially agreeing flight claims: aircraft family with each ISO week the
+    claim's date window touches (at most six per family), so that windows that overlap meet."""
+    out: list[list[str]] = []
+    n = len(claims)
+    fams = claims["aircraft_family"].tolist() if "aircraft_family" in claims else [""] * n
+    kinds = claims["kind"].tolist() if "kind" in claims else [""] * n
+    ds = claims["date_start"].tolist() if "date_start" in claims else [""] * n
+    de = claims["date_end"].tolist() if "date_end" in claims else [""] * n
+    for f, k, a, b in zip(fams, kinds, ds, de):
+        fs = sorted(set(_split(f)))
+        w = _window(_s(a), _s(b)) if fs and _s(k) == "flight" else None
+        if not w:
+            out.append([])
+            continue
+        weeks = []
+        for day in _day_range(*w)[::7] + (w[1],):
+            y, wk, _ = date.fromisoformat(day).isocalendar()
+            weeks.append(f"{y}-W{wk:02d}")
+        fam = "+".join(fs)
+        out.append([f"fw:{fam}|{x}" for x in dict.fromkeys(weeks)])
+    return out
+
+
+def _flight_agreement(claims: pd.DataFrame, i: np.ndarray, j: np.ndarray, ci: np.ndarray,
+                      has_event: np.ndarray) -> np.ndarray:
+    """Pairs of flight claims about the same aircraft families (the caller checks that) that agree
+    partially: their date windows overlap (a day inside a window, one window inside the other),
+    their places are related (the same place, or one inside the other through the places
+    lexicon's parents) or one of them names none, and they state the same event or none. Their
+    counts and window ends may differ: those are the mutations the cluster then shows."""
+    out = np.zeros(len(i), dtype=bool)
+    if not len(i) or "kind" not in claims:
+        return out
+    kinds, parents = _place_kinds()
+    kind = claims["kind"].tolist()
+    ds, de = claims["date_start"].tolist(), claims["date_end"].tolist()
+    fam = claims["aircraft_family"].tolist()
+    places = claims["places"].tolist() if "places" in claims else [""] * len(claims)
+    win_cache: dict[int, tuple | None] = {}
+    pl_cache: dict[int, list] = {}
+
+    def win(k):
+        if k not in win_cache:
+            win_cache[k] = _window(_s(ds[k]), _s(de[k])) if _s(kind[k]) == "flight" and _s(fam[k]) else None
+        return win_cache[k]
+
+    def pls(k):
+        if k not in pl_cache:
+            pl_cache[k] = _split(places[k])
+        return pl_cache[k]
+
+    for q, (a, b) in enumerate(zip(i.tolist(), j.tolist())):
+        wa, wb = win(a), win(b)
+        if not wa or not wb or max(wa[0], wb[0]) > min(wa[1], wb[1]):
+            continue  # no overlap: the same month is not enough
+        if (has_event[a] or has_event[b]) and ci[q] == 0:
+            continue
+        pa, pb = pls(a), pls(b)
+        if pa and pb and not any(_related(x, y, parents) for x in pa for y in pb):
+            continue
+        out[q] = True
+    return out
+
+
 def _blocking_pairs(blocks: list[list[str]], rank: np.ndarray, cfg: SpreadConfig) -> tuple[np.ndarray, np.ndarray]:
     """Sorted-neighbourhood pairs on blocking keys: members of a key, in timeline order, are
     paired with their ``window`` predecessors and the key's first ``pivots`` members."""
@@ -574,6 +659,13 @@ def cluster_claims(claims: pd.DataFrame, order_rank: np.ndarray, cfg: SpreadConf
     i, j = _blocking_pairs(keys, order_rank, cfg)
     ci.append(i)
     cj.append(j)
+    # flight claims that changed their count or window share no exact fact but the aircraft:
+    # they meet on the aircraft family with each ISO week their window touches
+    wkeys = flight_window_keys(claims)
+    if any(wkeys):
+        i, j = _blocking_pairs(wkeys, order_rank, cfg)
+        ci.append(i)
+        cj.append(j)
     i = np.concatenate(ci) if ci else np.zeros(0, np.int64)
     j = np.concatenate(cj) if cj else np.zeros(0, np.int64)
     lo, hi = np.minimum(i, j), np.maximum(i, j)
@@ -648,6 +740,12 @@ def _score_pairs(claims: pd.DataFrame, feats: _Features, i: np.ndarray, j: np.nd
                                                                      & ((ci > 0) | ~(has_event[i] | has_event[j])))
     by_both = (((text + fact) / 2 >= cfg.combined_threshold) & (text >= cfg.combined_min_text)
                & ((anchors >= 1) | (anchors_all >= 1.5)))
+    # flight claims that changed a field or two (count, window ends) still agree partially
+    by_flight = np.zeros(len(i), dtype=bool)
+    cand = np.flatnonzero(~(by_text | by_fact | by_both) & (fams[i] != ""))
+    if len(cand):
+        by_flight[cand] = _flight_agreement(claims, i[cand], j[cand], ci[cand], has_event)
+    by_fact = by_fact | by_flight
     acc = by_text | by_fact | by_both
     how = np.where(by_text & (by_fact | by_both), "text+facts", np.where(by_text, "text", "facts"))
     score = np.maximum(np.maximum(text, fact), (text + fact) / 2)
@@ -1366,6 +1464,10 @@ def find_links(claims: pd.DataFrame, mentions: pd.DataFrame, muts: pd.DataFrame,
         sums = np.bincount(own, weights=sims, minlength=len(i))
         cnts = np.bincount(own, minlength=len(i))
         tsim = np.divide(sums, np.maximum(cnts, 1))
+    channels: dict[str, dict] = defaultdict(lambda: defaultdict(set))  # article -> cluster -> cited channels
+    for a_, c_, ch in zip(m["article_id"], m["cluster_id"], m["channel"]):
+        if _s(ch):
+            channels[a_][c_].add(_s(ch))
     mut_keys: dict[str, dict] = defaultdict(dict)
     for r in muts[["article_id", "cluster_id", "field", "value"]].itertuples(index=False):
         mut_keys[r.article_id].setdefault((r.cluster_id, r.field, _mutation_key(r.field, str(r.value))), str(r.value))
@@ -1386,13 +1488,22 @@ def find_links(claims: pd.DataFrame, mentions: pd.DataFrame, muts: pd.DataFrame,
         if not same_lang:
             sng = 0  # names and numbers are shared by every re-telling; only same-language wording shows copying
         e_struct = min(1.0, max(0.0, (struct - 0.3) / 0.5))
+        # a faithful translation: many shared claims, told in the same order, most of both
+        # articles -- unless both cite the same channel for them (then common re-tellings of it)
+        w_struct = 0.45
+        translated = (not same_lang and sh >= 4 and order >= 0.9 and overlap >= 0.8 and not smut
+                      and not _common_channel(channels.get(a_, {}), channels.get(b_, {}), common))
+        if translated:
+            w_struct = 0.6
         e_text = min(1.0, max(0.0, (ts - 0.25) / 0.35))
         e_ng = 1.0 - math.exp(-float(sng) / (5.0 + 0.02 * min(n_ng[x], n_ng[y])))
         e_mut = 1.0 - 0.3 ** smut
-        score = 1.0 - (1 - 0.45 * e_struct) * (1 - 0.8 * e_text) * (1 - 0.8 * e_ng) * (1 - 0.9 * e_mut)
+        score = 1.0 - (1 - w_struct * e_struct) * (1 - 0.8 * e_text) * (1 - 0.8 * e_ng) * (1 - 0.9 * e_mut)
         if score < cfg.link_threshold:
             continue
         src, dst, conf = _direction(a_, b_, t, deviations)
+        if translated and t["order_from"][a_] != "published" and t["order_from"][b_] != "published":
+            conf = "low"  # structure alone says nothing of which undated article came first
         kind = "translation" if not same_lang else ("copy" if ts >= 0.8 else "paraphrase")
         ev = [f"{int(sh)} shared claims" + (f" in the same order ({order:.0%} of pairs)" if sh >= 3 else "")]
         if same_lang:
@@ -1412,6 +1523,11 @@ def find_links(claims: pd.DataFrame, mentions: pd.DataFrame, muts: pd.DataFrame,
         df["best_parent"] = ~df.duplicated("target_article")
         df = df.sort_values(["source_article", "target_article"], kind="stable").reset_index(drop=True)
     return df
+
+
+def _common_channel(a: dict, b: dict, common: list) -> bool:
+    """Whether two articles cite the same channel for one of their shared claims."""
+    return any(a.get(c, set()) & b.get(c, set()) for c in common)
 
 
 def _mutation_key(field: str, value: str) -> str:

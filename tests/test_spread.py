@@ -228,3 +228,107 @@ def test_clusters_with_counts_of_several_articles_and_of_one_mix_cleanly():
     clusters = corpus.spread["claim_clusters"]
     assert str(clusters["count"].dtype) == "Int64"
     assert 3 in set(clusters["count"].dropna())
+
+
+# --- partial agreement of flight claims -------------------------------------------------------------
+
+
+def _flight_cluster(c, article_id: str) -> str:
+    m = c.claim_mentions
+    hit = m[(m["article_id"] == article_id) & (m["kind"] == "flight")]
+    assert len(hit) == 1, (article_id, hit)
+    return hit["cluster_id"].iloc[0]
+
+
+def test_a_flight_claim_that_changed_its_count_and_window_joins_the_cluster_and_both_are_mutations():
+    c = _corpus([("a", "en", "2025-10-30", "An An-124 landed three times at Hmeimim between 24 and 29 October."),
+                 ("b", "en", "2025-10-31", "The An-124 transport landed at Hmeimim three times from 24 to 29 October."),
+                 ("g", "en", "2025-11-02", "Meanwhile the giant An-124 reportedly made five trips between "
+                                           "October 25-27, according to Flightradar24.")])
+    c.spread = spread.spread_tables(c)
+    cid = _flight_cluster(c, "a")
+    assert _flight_cluster(c, "b") == cid and _flight_cluster(c, "g") == cid
+    mut = c.mutations[(c.mutations["kind"] == "changed") & (c.mutations["cluster_id"] == cid)]
+    got = {(r.article_id, r.field, r.value, r.reference_value) for r in mut.itertuples()}
+    assert got == {("g", "count", "5", "3"), ("g", "date", "2025-10-25/2025-10-27", "2025-10-24/2025-10-29")}
+    g = mut.set_index("field")
+    assert c.text("g")[g.at["count", "start"]:g.at["count", "end"]].startswith("five")
+    row = c.claim_clusters.set_index("cluster_id").loc[cid]
+    assert row["n_articles"] == 3 and row["count"] == 3 and row["date_start"] == "2025-10-24"
+
+
+def test_partial_agreement_does_not_join_other_aircraft_disjoint_windows_or_unrelated_places():
+    c = _corpus([("a", "en", "2025-10-30", "An An-124 landed three times at Hmeimim between 24 and 29 October."),
+                 ("b", "en", "2025-10-31", "The An-124 transport landed at Hmeimim three times from 24 to 29 October."),
+                 # same month, windows do not overlap
+                 ("m", "en", "2025-11-20", "An An-124 made five trips between November 10 and 12."),
+                 ("n", "en", "2025-11-01", "The giant An-124 made five trips between October 3 and 6."),
+                 # another aircraft family, same window
+                 ("f", "en", "2025-11-01", "An Il-76 made five trips between October 25 and 27."),
+                 # overlapping window, an unrelated place
+                 ("p", "en", "2025-11-01", "An An-124 flew to Libya twice between October 25 and 27.")])
+    c.spread = spread.spread_tables(c)
+    cid = _flight_cluster(c, "a")
+    assert _flight_cluster(c, "b") == cid
+    for other in ("m", "n", "f", "p"):
+        assert _flight_cluster(c, other) != cid, other
+    assert _flight_cluster(c, "f") != _flight_cluster(c, "p")
+
+
+def test_flight_window_keys_are_the_family_with_each_iso_week_of_the_window():
+    claims = pd.DataFrame({"aircraft_family": ["An-124", "An-124", "", "Il-62"],
+                           "kind": ["flight", "flight", "flight", "event"],
+                           "date_start": ["2025-10-24", "2025-10-21", "2025-10-24", "2025-10-26"],
+                           "date_end": ["2025-10-29", "2025-10-23", "2025-10-29", "2025-10-26"]})
+    keys = spread.flight_window_keys(claims)
+    assert keys[0] == ["fw:An-124|2025-W43", "fw:An-124|2025-W44"]
+    assert keys[1] == ["fw:An-124|2025-W43"]
+    assert keys[2] == [] and keys[3] == []
+
+
+# --- translations linked by structure ---------------------------------------------------------------
+
+_EN_STORY = ["Russia resumed military transport flights to Syria after a six-month pause.",
+             "An An-124 landed three times at Hmeimim between 24 and 29 October.",
+             "On 26 October an Il-62M flew from Libya to Latakia and then to Moscow Oblast.",
+             "Syrian President Ahmed al-Sharaa met Vladimir Putin in Moscow on 15 October.",
+             "The Russian Defence Ministry did not respond to a request for comment."]
+_RU_STORY = ["Россия возобновила военно-транспортные рейсы в Сирию после шестимесячного перерыва.",
+             "Ан-124 трижды приземлялся на авиабазе Хмеймим с 24 по 29 октября.",
+             "26 октября Ил-62М пролетел из Ливии в Латакию, а затем в Подмосковье.",
+             "Президент Сирии Ахмед аш-Шараа встретился с Владимиром Путиным в Москве 15 октября.",
+             "Министерство обороны России не ответило на запрос о комментарии."]
+
+
+def _story(sents, order=None):
+    return "\n\n".join(sents[k] for k in (order or range(len(sents))))
+
+
+@pytest.mark.parametrize("en_published, confidence", [("2025-10-30", "medium"), (None, "low")])
+def test_a_faithful_translation_is_linked_by_its_claims_in_the_same_order(en_published, confidence):
+    c = _corpus([("en", "en", en_published, _story(_EN_STORY)), ("ru", "ru", None, _story(_RU_STORY))])
+    c.spread = spread.spread_tables(c)
+    links = c.article_links
+    assert len(links) == 1
+    row = links.iloc[0]
+    assert (row["source_article"], row["target_article"], row["kind"]) == ("en", "ru", "translation")
+    assert row["shared_claims"] == 5 and row["shared_mutations"] == 0 and row["score"] >= 0.5
+    assert row["direction_confidence"] == confidence
+
+
+def test_structure_alone_does_not_link_reordered_short_or_common_source_retellings():
+    # the same claims in another order
+    c = _corpus([("en", "en", "2025-10-30", _story(_EN_STORY)), ("ru", "ru", None, _story(_RU_STORY, [3, 1, 4, 0, 2]))])
+    assert spread.spread_tables(c)["article_links"].empty
+    # three shared claims only
+    c = _corpus([("en", "en", "2025-10-30", _story(_EN_STORY[:3])), ("ru", "ru", None, _story(_RU_STORY[:3]))])
+    assert spread.spread_tables(c)["article_links"].empty
+    # both re-tell the same cited channel: a common source explains the shared structure
+    en = list(_EN_STORY)
+    ru = list(_RU_STORY)
+    en[1] = "An An-124 landed three times at Hmeimim between 24 and 29 October, Bloomberg reported."
+    ru[1] = "Ан-124 трижды приземлялся на авиабазе Хмеймим с 24 по 29 октября, сообщило агентство Bloomberg."
+    c = _corpus([("en", "en", "2025-10-30", _story(en)), ("ru", "ru", None, _story(ru))])
+    c.spread = spread.spread_tables(c)
+    assert c.claim_mentions.groupby("cluster_id")["article_id"].nunique().eq(2).sum() >= 4
+    assert c.article_links.empty
