@@ -125,6 +125,7 @@ def _hedge_pattern(hedges: tuple[str, ...], guards: tuple[str, ...], lang: str) 
     return re.compile(rf"(?<!\w)(?:{alts})(?!\w)")
 
 
+@functools.lru_cache(maxsize=262_144)
 def _fold(s: str) -> str:
     """Lower case, Arabic letter variants and diacritics folded, ё -> е, typographic apostrophes."""
     s = _AR_MARKS.sub("", s.lower()).translate(_AR_FOLD)

@@ -181,7 +181,29 @@ def _extract_one(doc: Doc) -> tuple[list[dict], list[dict], list[dict]]:
     return src, fl, cl
 
 
-def _map(fn: Callable, items: list, workers: int, desc: str, progress: bool | None) -> Iterator:
+class _Pool:
+    """A process pool made on first use and reused by every stage of one run, so the workers
+    load the lexicons and lemma dictionaries once, not once per stage."""
+
+    def __init__(self, workers: int):
+        self.workers, self.pool = workers, None
+
+    def get(self):
+        if self.pool is None:
+            # fork: workers inherit the loaded lexicons and need no importable __main__ (notebooks, stdin)
+            ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
+            self.pool = ctx.Pool(self.workers)
+        return self.pool
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.close()
+            self.pool.join()
+            self.pool = None
+
+
+def _map(fn: Callable, items: list, workers: int, desc: str, progress: bool | None,
+         pool: _Pool | None = None) -> Iterator:
     n = len(items)
     show = progress if progress is not None else (n >= PROGRESS_MIN_FILES and sys.stderr.isatty())
     bar = None
@@ -190,13 +212,16 @@ def _map(fn: Callable, items: list, workers: int, desc: str, progress: bool | No
 
         bar = tqdm(total=n, desc=desc, unit="file" if desc == "ingest" else "article", leave=False)
     if workers > 1 and n >= POOL_MIN_FILES:
-        # fork: workers inherit the loaded lexicons and need no importable __main__ (notebooks, stdin)
-        ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
-        with ctx.Pool(workers) as pool:
-            for r in pool.imap(fn, items, chunksize=max(16, min(256, n // (workers * 8) or 1))):
+        own = pool is None
+        pool = pool or _Pool(workers)
+        try:
+            for r in pool.get().imap(fn, items, chunksize=max(16, min(256, n // (workers * 8) or 1))):
                 if bar:
                     bar.update()
                 yield r
+        finally:
+            if own:
+                pool.close()
     else:
         for it in items:
             r = fn(it)
@@ -328,14 +353,19 @@ def load_corpus(path: str | os.PathLike, metadata: str | os.PathLike | None = No
     plan = plan_corpus(path, metadata)
     workers = workers or os.cpu_count() or 1
 
-    def run(fn, items, desc):
-        return mapper(fn, items) if mapper is not None else _map(fn, items, workers, desc, progress)
+    pool = _Pool(workers)
 
-    corpus = assemble_corpus(plan, run(ingest_file, plan.jobs, "ingest"))
-    if ref_year is not None:
-        corpus.ref_year = int(ref_year)
-    if extract:
-        assemble_extraction(corpus, run(extract_doc, corpus.docs(), "extract"))
+    def run(fn, items, desc):
+        return mapper(fn, items) if mapper is not None else _map(fn, items, workers, desc, progress, pool)
+
+    try:
+        corpus = assemble_corpus(plan, run(ingest_file, plan.jobs, "ingest"))
+        if ref_year is not None:
+            corpus.ref_year = int(ref_year)
+        if extract:
+            assemble_extraction(corpus, run(extract_doc, corpus.docs(), "extract"))
+    finally:
+        pool.close()
     if extract and spread:
         run_spread(corpus)
     return corpus
