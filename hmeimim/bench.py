@@ -49,13 +49,13 @@ LANG_WEIGHTS = {"en": 34, "ru": 16, "uk": 8, "de": 7, "fr": 7, "es": 6, "it": 5,
 
 BUILTIN: dict[str, list[str]] = {
     "en": [
-        "Russia has resumed military flights to its Hmeimim air base in Syria after a six-month pause, Bloomberg reported, citing Flightradar24 data.",
+        "Russian military transports are flying into Hmeimim again after roughly half a year, Bloomberg said, citing Flightradar24 data.",
         "An Il-62M transport plane of the Russian Air Force flew from Libya to Latakia on October 26 before returning to the Moscow region.",
         "The An-124-100 Ruslan heavy-lift aircraft landed at Hmeimim three times between October 24 and October 29.",
-        "A source close to the Kremlin confirmed the resumption of flights, according to Bloomberg.",
+        "According to Bloomberg, a source close to the Kremlin said the flights had restarted.",
         "Russia's Defense Ministry did not respond to a request for comment.",
         "Analysts say the flights signal that Moscow wants to keep its bases in Syria after the fall of Bashar al-Assad.",
-        "Ahmed al-Sharaa met Vladimir Putin in Moscow on October 15 to discuss the future of the bases.",
+        "On October 15 Vladimir Putin received Ahmed al-Sharaa in Moscow for talks on the bases.",
         "Flight tracking data showed at least two Russian aircraft heading to the base.",
     ],
     "ru": [
