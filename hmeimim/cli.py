@@ -42,7 +42,13 @@ def _cmd_extract(args) -> int:
     else:
         corpus = load_corpus(corpus_dir, args.metadata, workers=args.workers,
                              progress=None if not args.quiet else False, ref_year=args.ref_year)
-    written = write_tables(corpus.tables(), Path(args.out), fmt=args.format)
+    from . import schema
+
+    tables = corpus.tables()
+    for name, df in tables.items():  # the contract the codebook documents
+        if name in schema.TABLES:
+            schema.validate(name, df)
+    written = write_tables(tables, Path(args.out), fmt=args.format)
     s = corpus.summary()
     print(f"{s['articles']} articles, {s['rejects']} rejected, {s['sentences']} sentences, "
           f"{s['sources']} sources, {s['flights']} flight mentions, {s['claims']} claims "
