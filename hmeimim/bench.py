@@ -651,6 +651,10 @@ def run_bench(n: int, engine: str = "local", workers: int | None = None, seed: i
 
     if engine not in ("local", "dask"):
         raise ValueError(f"unknown engine {engine!r}: use local or dask")
+    if engine == "dask":
+        from .distributed import require_dask
+
+        require_dask()  # one clear line before minutes of corpus generation
     workers = workers or os.cpu_count() or 1
     tmp = None
     t = time.perf_counter()

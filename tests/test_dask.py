@@ -90,9 +90,11 @@ def test_missing_dask_gives_one_clear_line(monkeypatch, tmp_path, capsys):
     monkeypatch.setitem(sys.modules, "dask.distributed", None)
     with pytest.raises(DaskUnavailable, match=r"pip install 'hmeimim\[dask\]'"):
         require_dask()
-    assert main(["extract", str(SEEDS), "--out", str(tmp_path), "--engine", "dask"]) == 1
-    err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "hmeimim[dask]" in err and "Traceback" not in err
+    for args in (["extract", str(SEEDS), "--out", str(tmp_path), "--engine", "dask"],
+                 ["bench", "--articles", "5", "--engine", "dask"]):
+        assert main(args) == 1
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "hmeimim[dask]" in err and "Traceback" not in err
 
 
 def test_bad_corpus_fails_before_a_cluster_starts(tmp_path):
