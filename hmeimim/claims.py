@@ -158,6 +158,8 @@ class _Lex:
     hedge_re: "re.Pattern | None" = None     # hedge words, whole words (CJK: not inside a guard word)
     hints: dict[str, str] = field(default_factory=dict)
     gazetteer: "_Matcher | None" = None
+    generic_first: frozenset[str] = frozenset()  # first words of the multi-word generic names
+    cue_memo: dict[str, tuple] = field(default_factory=dict)  # folded token -> cues it may start
 
 
 def _rows(name: str) -> list[dict]:
@@ -204,6 +206,30 @@ def _stem_form(form: str) -> str:
 
 
 _GTOK = re.compile(rf"[^\W_]+(?:['’][^\W_]+)*")
+_CJK_RE = re.compile(f"[{_CJK}]")
+_CYR_RE = re.compile("[\u0400-\u04ff]")
+_VOWELS_RE = re.compile("[aeiou]")
+_REPEAT_RE = re.compile(r"(.)\1+")
+_UNIT_WORD_RE = re.compile(r"[\s\-]*([^\W\d_]+)")
+_THOUSANDS_RE = re.compile(r"\d{1,3}(,\d{3})+")
+
+
+@functools.lru_cache(maxsize=4096)
+def _alternation(words: tuple[str, ...]) -> "re.Pattern":
+    return re.compile("|".join(re.escape(w) for w in words) or "$^")
+
+
+def _without(seg: str, words: tuple[str, ...]) -> str:
+    """``seg`` with every occurrence of the ``words`` removed (leftmost first, as a regex would)."""
+    if not words:
+        return seg
+    if len(words) == 1:
+        return seg.replace(words[0], "") if words[0] else seg
+    return _alternation(words).sub("", seg)
+
+
+# per-token memo tables (candidate entries, cues) stop growing here: a bound on memory, not on speed
+_MEMO_MAX = 200_000
 
 
 def _gtoks(s: str) -> list[str]:
@@ -236,6 +262,7 @@ class _Matcher:
                 continue
             (self.stems if e.stem else self.exact).setdefault(e.toks[0], []).append(e)
         self.cjk_lens = sorted({len(k) for k in self.cjk}, reverse=True)
+        self._memo: dict[str, tuple[_Entry, ...]] = {}
 
     @staticmethod
     def _tok_ok(form: str, tok: str, stem: bool) -> bool:
@@ -256,18 +283,32 @@ class _Matcher:
             keys += _ar_key(tok)[1:]
         return keys
 
+    def _cands(self, f: str) -> tuple[_Entry, ...]:
+        """The entries a folded token may start (exact keys, and stems it extends by up to 4
+        letters); memoised per token, as words repeat across a corpus."""
+        got = self._memo.get(f)
+        if got is None:
+            cands: list[_Entry] = []
+            for k in self._keys(f):
+                cands += self.exact.get(k, ())
+            for n in range(0, 5):
+                if len(f) - n >= 3:
+                    cands += self.stems.get(f[: len(f) - n], ())
+            got = tuple(cands)
+            if len(self._memo) < _MEMO_MAX:
+                self._memo[f] = got
+        return got
+
     def find(self, text: str, lo: int, hi: int) -> list[_Val]:
         out: list[_Val] = []
         toks = [(m.group(), _fold(m.group()), m.start(), m.end()) for m in _GTOK.finditer(text, lo, hi)]
         i = 0
         while i < len(toks):
             raw, f, s, e = toks[i]
-            cands = []
-            for k in self._keys(f):
-                cands += self.exact.get(k, [])
-            for n in range(0, 5):
-                if len(f) - n >= 3:
-                    cands += self.stems.get(f[: len(f) - n], [])
+            cands = self._cands(f)
+            if not cands:
+                i += 1
+                continue
             best = None
             for c in cands:
                 if c.cased and not raw[:1].isupper():
@@ -385,6 +426,7 @@ def _lex(lang: str) -> _Lex:
     lx.stop = frozenset(stop | titles | _DETERMINERS)
     lx.titles = frozenset(titles)
     lx.generic = frozenset(generic)
+    lx.generic_first = frozenset(g.split(" ")[0] for g in generic if " " in g)
     lx.body_words = frozenset(body)
     words = [r["word"] for r in _rows("hedges") if r.get("lang") == lang and r.get("word")]
     lx.hedges = tuple(_fold(w) for w in words if not w.startswith("!"))
@@ -402,7 +444,7 @@ def _translit(s: str) -> str:
 
 
 def _strip_cyr_ending(tok: str) -> str:
-    if re.search("[\u0400-\u04ff]", tok) and len(tok) > 4:
+    if len(tok) > 4 and _CYR_RE.search(tok):
         for end in _CYR_ENDINGS:
             if tok.endswith(end) and len(tok) - len(end) >= 3:
                 return tok[: -len(end)]
@@ -415,10 +457,11 @@ def _skeleton(tok: str) -> str:
     for a, b in (("kh", "h"), ("ph", "f"), ("sh", "s"), ("ch", "s"), ("zh", "z"), ("ts", "s"), ("q", "k"),
                  ("c", "k"), ("w", "v"), ("j", "i"), ("y", "i"), ("x", "ks")):
         t = t.replace(a, b)
-    t = t[:1] + re.sub("[aeiou]", "", t[1:])
-    return re.sub(r"(.)\1+", r"\1", t)
+    t = t[:1] + _VOWELS_RE.sub("", t[1:])
+    return _REPEAT_RE.sub(r"\1", t)
 
 
+@functools.lru_cache(maxsize=65_536)
 def person_key(name: str) -> str:
     """A spelling- and script-independent key for a name: the consonant skeleton of its words,
     without articles such as al-/аль- (so Abu Qasra, Abu Qusra and Абу Касра share one key).
@@ -490,14 +533,20 @@ def _ar_key(tok: str) -> list[str]:
 def _concepts(text: str, lo: int, hi: int, toks, lx: _Lex) -> list[_Val]:
     found: list[_Val] = []
     folded = [_fold(t) for t, _, _ in toks]
+    memo = lx.cue_memo
     for i, f in enumerate(folded):
-        keys = _ar_key(toks[i][0]) if lx.lang == "ar" else [f]
-        cands = []
-        for k in keys:
-            cands += lx.cue_word.get(k, [])
-            for n in lx.cue_prefix_lens:
-                if len(k) >= n:
-                    cands += lx.cue_prefix.get(k[:n], [])
+        cands = memo.get(f) if lx.lang != "ar" else None
+        if cands is None:
+            keys = _ar_key(toks[i][0]) if lx.lang == "ar" else [f]
+            found_c: list[_Cue] = []
+            for k in keys:
+                found_c += lx.cue_word.get(k, ())
+                for n in lx.cue_prefix_lens:
+                    if len(k) >= n:
+                        found_c += lx.cue_prefix.get(k[:n], ())
+            cands = tuple(found_c)
+            if lx.lang != "ar" and len(memo) < _MEMO_MAX:
+                memo[f] = cands
         for cue in cands:
             ok = True
             for j, w in enumerate(cue.words[1:], 1):
@@ -530,7 +579,7 @@ def _concepts(text: str, lo: int, hi: int, toks, lx: _Lex) -> list[_Val]:
 def _unit_after(text: str, end: int, hi: int, lx: _Lex) -> str:
     """The duration unit right after a number ("six months", "six-month", "ستة أشهر", "六个月")."""
     tail = text[end:min(hi, end + 24)]
-    m = re.match(r"[\s\-]*([^\W\d_]+)", tail)
+    m = _UNIT_WORD_RE.match(tail)
     if not m:
         return ""
     word = _fold(m.group(1))
@@ -575,7 +624,7 @@ def _numbers(text: str, lo: int, hi: int, toks, lx: _Lex, taken: list[tuple[int,
         if not free(s, e):
             continue
         raw = m.group().translate(_DIGITS)
-        v = raw.replace(",", "") if re.fullmatch(r"\d{1,3}(,\d{3})+", raw) else raw.replace(",", ".")
+        v = raw.replace(",", "") if _THOUSANDS_RE.fullmatch(raw) else raw.replace(",", ".")
         nums.append(_Val(v, s, e, m.group()))
         unit = _unit_after(text, e, hi, lx)
         if unit:
@@ -603,6 +652,7 @@ def _gazetteer_hits(text: str, lo: int, hi: int, lx: _Lex) -> list[_Val]:
     return lx.gazetteer.find(text, lo, hi) if lx.gazetteer is not None else []
 
 
+@functools.lru_cache(maxsize=262_144)
 def _is_cap(tok: str) -> bool:
     if tok[:1].isupper():
         return True
@@ -624,6 +674,8 @@ def _unknown_names(text: str, toks, lx: _Lex, covered: list[tuple[int, int]], se
         return []
     covered = list(covered)
     for a in range(len(toks)):  # broad names of two or three words ("Middle East") are no names to check
+        if _fold(toks[a][0]) not in lx.generic_first:
+            continue
         for w in (3, 2):
             if a + w <= len(toks) and _fold(" ".join(t for t, _, _ in toks[a:a + w])) in lx.generic:
                 covered.append((toks[a][1], toks[a + w - 1][2]))
@@ -869,16 +921,15 @@ def _claim(doc: Doc, lx: _Lex, s, lo: int, hi: int, frs: list[dict], srcs: list[
     if not frs and not srcs:
         # a dateline or a bare date ("15:24, 30 октября 2025") states nothing
         rest = [t for t, a, b in toks if not any(da <= a and b <= db for _, da, db in own_dates)]
-        cjk = len(re.findall(f"[{_CJK}]", re.sub("|".join(re.escape(m.as_written) for m, _, _ in own_dates) or "$^", "",
-                                                  text[lo:hi])))
-        if len(rest) < 2 and cjk < 4:
+        if len(rest) < 2 and len(_CJK_RE.findall(_without(text[lo:hi], tuple(m.as_written for m, _, _ in own_dates)))) < 4:
             return None
     taken = [(a, b) for _, a, b in own_dates]
     nums, durs = _numbers(text, lo, hi, toks, lx, taken)
-    for cv in _concepts(text, lo, hi, toks, lx):
+    all_concepts = _concepts(text, lo, hi, toks, lx)
+    for cv in all_concepts:
         if cv.extra["class"] == "duration" and cv.extra.get("v"):
             durs.append(_Val(f"{cv.extra['v']}mo", cv.start, cv.end, cv.written))
-    concepts = [c for c in _concepts(text, lo, hi, toks, lx) if c.extra["class"] != "duration"]
+    concepts = [c for c in all_concepts if c.extra["class"] != "duration"]
     for r in srcs:  # a source that did not answer or denied is what the sentence states
         if r.get("stance") in ("no_comment", "denied"):
             a, b = int(r.get("cue_start", r["start"])), int(r.get("cue_end", r["end"]))

@@ -9,6 +9,7 @@ pool when the corpus is large enough for it to pay off.
 """
 from __future__ import annotations
 
+import functools
 import html
 import json
 import multiprocessing as mp
@@ -27,12 +28,14 @@ from .ingest import IngestError, discover, display_path, mark_duplicates, read_a
 from .text import Doc, Sentence, split_sentences
 
 __all__ = ["Corpus", "load_corpus", "find_metadata", "plan_corpus", "ingest_file", "assemble_corpus",
-           "extract_doc", "assemble_extraction", "run_extraction", "run_spread", "POOL_MIN_FILES"]
+           "process_files", "assemble_parts", "Part", "extract_doc", "assemble_extraction", "run_extraction", "run_spread", "POOL_MIN_FILES"]
 
 # Measured on the 2-core machine (ingest of 3-5 KB articles, fork start): 150 files 0.38 s in a
 # loop vs 0.28 s with a pool of 2; 400 files 0.97 vs 0.60 s; 1000 files 2.39 vs 1.60 s. Below
 # about 100 files the pool's start-up eats the gain.
 POOL_MIN_FILES = 100
+# Files per task of the batched pipeline (see _batches).
+BATCH_MIN, BATCH_MAX = 16, 256
 PROGRESS_MIN_FILES = 200
 SPREAD_TABLES = ("claim_clusters", "claim_mentions", "mutations", "article_links")
 
@@ -203,30 +206,34 @@ class _Pool:
 
 
 def _map(fn: Callable, items: list, workers: int, desc: str, progress: bool | None,
-         pool: _Pool | None = None) -> Iterator:
-    n = len(items)
+         pool: _Pool | None = None, sizes: list[int] | None = None) -> Iterator:
+    """``fn`` over ``items`` in order, in the pool from ``POOL_MIN_FILES`` files; ``sizes``:
+    the number of files each item holds (a batch), for the progress bar."""
+    n = sum(sizes) if sizes is not None else len(items)
     show = progress if progress is not None else (n >= PROGRESS_MIN_FILES and sys.stderr.isatty())
     bar = None
     if show:
         from tqdm.auto import tqdm
 
-        bar = tqdm(total=n, desc=desc, unit="file" if desc == "ingest" else "article", leave=False)
-    if workers > 1 and n >= POOL_MIN_FILES:
+        bar = tqdm(total=n, desc=desc, unit="file" if desc in ("ingest", "read") else "article", leave=False)
+    step = (lambda i: sizes[i]) if sizes is not None else (lambda i: 1)
+    if workers > 1 and n >= POOL_MIN_FILES and len(items) > 1:
         own = pool is None
         pool = pool or _Pool(workers)
+        chunk = 1 if sizes is not None else max(16, min(256, n // (workers * 8) or 1))
         try:
-            for r in pool.get().imap(fn, items, chunksize=max(16, min(256, n // (workers * 8) or 1))):
+            for i, r in enumerate(pool.get().imap(fn, items, chunksize=chunk)):
                 if bar:
-                    bar.update()
+                    bar.update(step(i))
                 yield r
         finally:
             if own:
                 pool.close()
     else:
-        for it in items:
+        for i, it in enumerate(items):
             r = fn(it)
             if bar:
-                bar.update()
+                bar.update(step(i))
             yield r
     if bar:
         bar.close()
@@ -251,6 +258,124 @@ def reference_year(articles: pd.DataFrame) -> int | None:
     if not years:
         return None
     return max(years.items(), key=lambda kv: (kv[1], kv[0]))[0]
+
+
+# -- batches: ingest and extraction of many files in one task ---------------------------------
+
+
+@dataclass
+class Part:
+    """What :func:`process_files` gives for one batch of files: the batch's tables as
+    conformed DataFrames (each sorted as the corpus tables are), what the corpus-wide steps need
+    (ids, duplicate keys) and what they must finish (``held``: files whose id another file also
+    has; ``undated``: articles extracted only once the corpus's reference year is known)."""
+
+    articles: pd.DataFrame
+    sentences: pd.DataFrame
+    sources: pd.DataFrame | None
+    flights: pd.DataFrame | None
+    claims: pd.DataFrame | None
+    rejects: list[tuple[str, str]]
+    ids: list[tuple[str, str]]                     # (article_id, path) of the articles in the tables
+    dup_keys: list[tuple[str, str, str, str]]      # (article_id, published, sha256, content key)
+    held: list[tuple[dict, list]] = field(default_factory=list)
+    undated: list[str] = field(default_factory=list)
+    cpu: dict[str, float] = field(default_factory=dict)
+
+
+def _empty_extraction() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    return tuple(schema.conform(t, _frame([], t)) for t in ("sources", "flights", "claims"))
+
+
+def _extraction_frames(results: Iterable) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    src, fl, cl = [], [], []
+    for s, f, c in results:
+        src += s
+        fl += f
+        cl += c
+    key = ["article_id", "start", "end"]
+    return (_sorted(schema.conform("sources", _frame(src, "sources")), key),
+            _sorted(schema.conform("flights", _frame(fl, "flights")), key),
+            _sorted(schema.conform("claims", _frame(cl, "claims")), key))
+
+
+def process_files(jobs: list, extract: bool = True, ref_year: int | None = None,
+                  hold: frozenset = frozenset()) -> Part:
+    """Ingest a batch of files (:class:`Plan` jobs) and, with ``extract``, find the sources,
+    flights and claims of each article, in one task: the text never travels back and forth
+    between processes, and the rows come back as compact DataFrames, not Python dicts.
+
+    Undated articles are extracted here only when ``ref_year`` is given (their year-less dates
+    depend on the corpus's reference year); files whose stem is in ``hold`` (an id that another
+    file also has) are returned raw, for the corpus-wide check. Pure and picklable, for any
+    :data:`Mapper`."""
+    import time
+
+    from .ingest import content_key
+
+    c0 = time.process_time()
+    rows, sents, rejects, held = [], [], [], []
+    for job in jobs:
+        row, rej, ss = _ingest_one(job)
+        if rej:
+            rejects.append(rej)
+        elif job[0].stem in hold:
+            held.append((row, ss))
+        else:
+            rows.append(row)
+            sents.extend(ss)
+    dup_keys = [(r["article_id"], r["published"] or "", r["sha256"], content_key(r["text"])) for r in rows]
+    ids = [(r["article_id"], r["path"]) for r in rows]
+    articles = schema.conform("articles", pd.DataFrame(rows) if rows else None)
+    articles = articles.sort_values("article_id", kind="stable").reset_index(drop=True)
+    sentences = _sentence_frame(sents)
+    c1 = time.process_time()
+    part = Part(articles, sentences, None, None, None, rejects, ids, dup_keys, held, cpu={"ingest": c1 - c0})
+    if extract:
+        dated = articles if ref_year is not None else articles[articles["published"].notna()]
+        part.undated = [] if ref_year is not None else articles.loc[articles["published"].isna(), "article_id"].tolist()
+        part.sources, part.flights, part.claims = _extraction_frames(
+            _extract_one(d) for d in _docs(dated, sentences, ref_year))
+        part.cpu["extract"] = time.process_time() - c1
+    return part
+
+
+def _sentence_frame(sents: list) -> pd.DataFrame:
+    df = schema.conform("sentences", pd.DataFrame(sents, columns=schema.columns("sentences")))
+    return df.sort_values(["article_id", "sentence_id"], kind="stable").reset_index(drop=True)
+
+
+def _concat(frames: list[pd.DataFrame], table: str, key: list[str], presorted: bool) -> pd.DataFrame:
+    frames = [f for f in frames if f is not None and len(f)]
+    if not frames:
+        return schema.conform(table, _frame([], table))
+    df = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    return df if presorted else _sorted(df, key)
+
+
+def _batches(jobs: list, workers: int) -> list[list]:
+    """Cut the jobs into batches: few enough that per-task costs vanish, enough to keep every
+    worker busy and memory in flight small."""
+    n = len(jobs)
+    if workers <= 1 or n < POOL_MIN_FILES:
+        size = max(n, 1) if n <= BATCH_MAX else BATCH_MAX
+    else:
+        size = max(BATCH_MIN, min(BATCH_MAX, -(-n // (workers * 8))))
+    return [jobs[i:i + size] for i in range(0, n, size)]
+
+
+def _duplicates(keys: list[tuple[str, str, str, str]]) -> dict[str, str]:
+    """article_id -> the article it copies (as :func:`hmeimim.ingest.mark_duplicates`)."""
+    first: dict[str, str] = {}
+    out: dict[str, str] = {}
+    for aid, _pub, sha, ck in sorted(keys, key=lambda k: (k[1] or "9999", k[0])):
+        ks = ("b:" + sha, "t:" + ck)
+        original = next((first[k] for k in ks if k in first), "")
+        if original:
+            out[aid] = original
+        for k in ks:
+            first.setdefault(k, aid)
+    return out
 
 
 # -- entry point ----------------------------------------------------------------------------
@@ -327,7 +452,7 @@ def assemble_corpus(plan: Plan, results: Iterable) -> Corpus:
 def load_corpus(path: str | os.PathLike, metadata: str | os.PathLike | None = None, *,
                 extract: bool = True, spread: bool = True, workers: int | None = None,
                 progress: bool | None = None, mapper: Mapper | None = None,
-                ref_year: int | None = None) -> Corpus:
+                ref_year: int | None = None, timings: dict | None = None) -> Corpus:
     """Read a folder of articles into a :class:`Corpus` of tidy tables.
 
     Parameters
@@ -340,35 +465,142 @@ def load_corpus(path: str | os.PathLike, metadata: str | os.PathLike | None = No
     spread: also cluster claims across articles (the spread tables).
     workers: processes for the per-file work (default: the machine's cores; 1 = no pool).
     progress: show a progress bar (default: on a terminal, for 200 files or more).
-    mapper: run the per-file and per-article work through this instead of the local pool
-        (the Dask engine passes one); results are the same whatever runs them.
+    mapper: run the per-batch work through this instead of the local pool (the Dask engine
+        passes one); results are the same whatever runs them.
     ref_year: the year assumed for year-less dates ("26 October") in undated articles; by
         default the most common publication year of the corpus's dated articles (with no
         dated article and no ``ref_year``, such dates stay unresolved, as written).
+    timings: a dict to receive the CPU seconds of each stage summed over all processes
+        (``ingest_cpu_s``, ``extract_cpu_s``) and the wall-clock seconds of reading and
+        extracting (``read_s``) and of the spread (``spread_s``).
+
+    Files are read and extracted in batches (:func:`process_files`), one task per batch, so
+    the text is read, split and extracted in the same process and comes back as compact
+    tables; the corpus-wide steps (reference year, duplicates, same-id files) follow in this
+    process, and undated articles are extracted once the reference year is known.
 
     Raises
     ------
     FileNotFoundError / NotADirectoryError if ``path`` is not a folder.
     """
+    import time
+
     plan = plan_corpus(path, metadata)
     workers = workers or os.cpu_count() or 1
-
     pool = _Pool(workers)
+    timings = {} if timings is None else timings
 
-    def run(fn, items, desc):
-        return mapper(fn, items) if mapper is not None else _map(fn, items, workers, desc, progress, pool)
+    def run(fn, items, desc, sizes=None):
+        return mapper(fn, items) if mapper is not None else _map(fn, items, workers, desc, progress, pool, sizes)
 
+    stems = Counter(p.stem for p, _, _ in plan.jobs)
+    hold = frozenset(k for k, v in stems.items() if v > 1)
+    fn = functools.partial(process_files, extract=extract, ref_year=ref_year, hold=hold)
+    batches = _batches(plan.jobs, workers)
+    t = time.perf_counter()
     try:
-        corpus = assemble_corpus(plan, run(ingest_file, plan.jobs, "ingest"))
-        if ref_year is not None:
-            corpus.ref_year = int(ref_year)
-        if extract:
-            assemble_extraction(corpus, run(extract_doc, corpus.docs(), "extract"))
+        corpus = assemble_parts(plan, run(fn, batches, "read", [len(b) for b in batches]),
+                                extract=extract, ref_year=ref_year, run=run, timings=timings)
     finally:
         pool.close()
+    timings["read_s"] = time.perf_counter() - t
     if extract and spread:
+        t = time.perf_counter()
         run_spread(corpus)
+        timings["spread_s"] = time.perf_counter() - t
     return corpus
+
+
+def assemble_parts(plan: Plan, parts: Iterable[Part], *, extract: bool = True, ref_year: int | None = None,
+                   run: Callable | None = None, timings: dict | None = None) -> Corpus:
+    """Build a :class:`Corpus` from the :func:`process_files` results of a plan's batches, in
+    plan order: rejects, same-id files, duplicates, the reference year, and the extraction of
+    the articles the batches left (undated ones, same-id files), through ``run(fn, items,
+    desc)`` (a plain loop by default)."""
+    import time
+
+    run = run or (lambda fn, items, desc: map(fn, items))
+    meta = plan.meta
+    rejects = [{"path": p, "reason": r, "kind": "file"} for p, r in plan.unlisted]
+    frames: dict[str, list] = {t: [] for t in ("articles", "sentences", "sources", "flights", "claims")}
+    seen_ids: dict[str, str] = {}
+    dup_keys: list = []
+    pending: list[str] = []
+    held_rows, held_sents = [], []
+    cpu: Counter = Counter()
+    for part in parts:
+        rejects += [{"path": p, "reason": r, "kind": "file"} for p, r in part.rejects]
+        for aid, p in part.ids:
+            seen_ids[aid] = p
+        for row, sents in part.held:  # files sharing an id: the first that reads wins, as in plan order
+            if row["article_id"] in seen_ids:
+                rejects.append({"path": row["path"], "kind": "file",
+                                "reason": f"another file has the same id {row['article_id']!r} ({seen_ids[row['article_id']]}); ids are file stems and must be unique"})
+                continue
+            seen_ids[row["article_id"]] = row["path"]
+            held_rows.append(row)
+            held_sents.extend(sents)
+            pending.append(row["article_id"])
+        dup_keys += part.dup_keys
+        pending += part.undated
+        for t in frames:
+            frames[t].append(getattr(part, t))
+        cpu.update(part.cpu)
+    known = set(seen_ids) | {Path(r["path"]).stem for r in rejects}
+    for aid in sorted(set(meta.rows) - known):
+        rejects.append({"path": f"metadata.csv#{aid}", "kind": "metadata",
+                        "reason": f"metadata row for id {aid!r}, but no article file has that id"})
+    rejects += [{"path": w, "reason": r, "kind": "metadata"} for w, r in meta.problems]
+    if held_rows:
+        from .ingest import content_key
+
+        dup_keys += [(r["article_id"], r["published"] or "", r["sha256"], content_key(r["text"])) for r in held_rows]
+        frames["articles"].append(schema.conform("articles", pd.DataFrame(held_rows)))
+        frames["sentences"].append(_sentence_frame(held_sents))
+
+    articles = _concat(frames["articles"], "articles", ["article_id"], False)
+    copies = _duplicates(dup_keys)
+    if copies:
+        articles["duplicate_of"] = articles["article_id"].map(copies).astype("string")
+    ids_in_order = not held_rows and _parts_in_order(frames["articles"])
+    sentences = _concat(frames["sentences"], "sentences", ["article_id", "sentence_id"], ids_in_order)
+    rej = schema.conform("rejects", pd.DataFrame(rejects, columns=schema.columns("rejects")))
+    rej = rej.sort_values(["kind", "path"], kind="stable").reset_index(drop=True)
+    corpus = Corpus(plan.root, articles, sentences, rej, ref_year=reference_year(articles),
+                    n_files=len(plan.jobs) + len(plan.unlisted))
+    if ref_year is not None:
+        corpus.ref_year = int(ref_year)
+    if extract:
+        t = time.process_time()
+        if pending:
+            sub = articles[articles["article_id"].isin(set(pending))]
+            subs = sentences[sentences["article_id"].isin(set(pending))]
+            frames_late = _extraction_frames(run(extract_doc, list(_docs(sub, subs, corpus.ref_year)), "extract"))
+            for t_, f in zip(("sources", "flights", "claims"), frames_late):
+                frames[t_].append(f)
+        key = ["article_id", "start", "end"]
+        done = ids_in_order and not pending
+        corpus.sources = _concat(frames["sources"], "sources", key, done)
+        corpus.flights = _concat(frames["flights"], "flights", key, done)
+        corpus.claims = _concat(frames["claims"], "claims", key, done)
+        cpu["extract"] += time.process_time() - t
+    if timings is not None:
+        timings["ingest_cpu_s"] = cpu["ingest"]
+        timings["extract_cpu_s"] = cpu["extract"]
+    return corpus
+
+
+def _parts_in_order(frames: list[pd.DataFrame]) -> bool:
+    """The batches' article ids follow each other in order (each batch is sorted within)."""
+    last = None
+    for f in frames:
+        if f is None or not len(f):
+            continue
+        first = f["article_id"].iloc[0]
+        if last is not None and not last < first:
+            return False
+        last = f["article_id"].iloc[-1]
+    return True
 
 
 def extract_doc(doc: Doc) -> tuple[list[dict], list[dict], list[dict]]:
