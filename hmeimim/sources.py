@@ -45,6 +45,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -72,8 +73,10 @@ _EMPTY: frozenset = frozenset()
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _AR_MARKS = "\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640"
-_W = rf"(?:[^\W_{_CJK}]|[{_AR_MARKS}])"
-_TOKEN_RE = re.compile(rf"[{_CJK}]|{_W}+(?:[-.]{_W}+)*|\S")
+# a word: letters and digits (not "_", not CJK: every CJK character is a token) and Arabic marks,
+# joined by "-" or "."; anything else that is not a space is a token of its own
+_W = rf"(?:[^\W_{_CJK}]+|[{_AR_MARKS}]+)++"
+_TOKEN_RE = re.compile(rf"{_W}(?:[-.]{_W})*+|\S")
 _AR_DIAC_RE = re.compile(f"[{_AR_MARKS}]")
 _AR_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه"})
 _APOS = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "ё": "е", "Ё": "Е"})
@@ -138,20 +141,144 @@ def _cyr_stem(low: str) -> str:
     return low
 
 
+# --- lemmas --------------------------------------------------------------------------------------
+#
+# Lemmas are simplemma's. Loading its dictionary costs about a second and over 100 MB per language
+# and process, so what this stage needs of it is precomputed in ``lexicon/source_lemmas.tsv``
+# (``tools/build_source_lemmas.py``): the lemma of every word of the lexicons, and, for the words of
+# running text, the dictionary entries whose lemma or form is a key of the lexicons (a lemma that is
+# no lexicon key matches nothing), plus, in Russian and Ukrainian, the entries for names (capitalised
+# lemmas, for "Владислава Шурыгина" -> "Владислав Шурыгин"). A text word the table does not have is
+# one whose lemma is not a lexicon key, or a word the dictionary does not know (its lemma is then
+# the word itself). If the lexicons change and the table was not rebuilt, the stage falls back to
+# simplemma for that language, so results never depend on a stale table.
+
+_LEMMA_TABLE = "source_lemmas.tsv"
+
+
 @functools.lru_cache(maxsize=None)
 def _lemma_fn():
     import simplemma
     return simplemma.lemmatize
 
 
+def _fold(s: str) -> str:
+    return s.casefold().translate(_APOS)
+
+
+@functools.lru_cache(maxsize=50_000)
+def _simplemma_raw(tok: str, lang: str) -> str:
+    """simplemma's lemma of ``tok`` as it returns it (loads the language's dictionary)."""
+    try:
+        return _lemma_fn()(tok, lang=lang)
+    except Exception:  # pragma: no cover - a lemmatiser failure must never stop the stage
+        return tok
+
+
+@functools.lru_cache(maxsize=None)
+def _lemma_tables() -> dict[str, tuple[dict, dict, str]]:
+    """lang -> (lexicon word -> raw lemma, text form -> raw lemma, digest of the lexicon keys)."""
+    out: dict[str, tuple[dict, dict, str]] = {}
+    try:
+        text = (lexicons.path("x").parent / _LEMMA_TABLE).read_text(encoding="utf-8")
+    except OSError:  # pragma: no cover - no table: simplemma for everything
+        return out
+    lex = forms = None
+    for line in text.split("\n"):
+        if not line or line[0] == "#":
+            continue
+        kind, a, b = line.split("\t")
+        if kind == "T":
+            forms[a] = b or a
+        elif kind == "L":
+            lex[a] = b or a
+        elif kind == "@":
+            lex, forms = {}, {}
+            out[a] = (lex, forms, b)
+    return out
+
+
+def _lex_lemma(tok: str, lang: str) -> str:
+    """Lemma key of a lexicon word (as simplemma gives it)."""
+    t = _lemma_tables().get(lang)
+    raw = t[0].get(tok) if t else None
+    return _fold(raw if raw is not None else _simplemma_raw(tok, lang))
+
+
+def _form_raw(tok: str, lang: str) -> "str | None":
+    """simplemma's lemma of a text word if the table has it (None if not, or if the table is stale,
+    or for a word the table cannot answer exactly: one with an apostrophe)."""
+    forms = _text_forms(lang)
+    if forms is None or "\u02bc" in tok or "'" in tok or "\u2019" in tok:
+        return None
+    if not tok.isascii():
+        tok = unicodedata.normalize("NFC", tok)
+    r = forms.get(tok)
+    if r is None:
+        r = forms.get(tok.lower() if tok[:1].isupper() else tok.capitalize())
+    return r
+
+
+def _table_ok(lang: str) -> bool:
+    return _text_forms(lang) is not None or lang not in _LEMMA_LANGS
+
+
+@functools.lru_cache(maxsize=None)
+def _text_forms(lang: str) -> "dict | None":
+    """The table's text forms of ``lang``, if it was built from the lexicons as they are."""
+    t = _lemma_tables().get(lang)
+    if t is None or t[2] != _keys_digest(_lexicon(lang)):
+        return None
+    return t[1]
+
+
+def _keys_digest(lex: "_Lex") -> str:
+    """A digest of every key of the lexicon (trie labels and cue words)."""
+    import hashlib
+    return hashlib.sha1("\n".join(sorted(_lexicon_keys(lex))).encode("utf-8")).hexdigest()[:16]
+
+
+def _lexicon_keys(lex: "_Lex") -> set[str]:
+    out: set[str] = set()
+    stack = [lex.trie]
+    while stack:
+        node = stack.pop()
+        for k, child in node.items():
+            if k is not None:
+                out.add(k)
+                stack.append(child)
+    for lst in lex.cues.values():
+        for pat, *_ in lst:
+            out.update(pat)
+    out.discard(_GAP)
+    return out
+
+
 @functools.lru_cache(maxsize=300_000)
 def _lemma(tok: str, lang: str) -> str:
+    """The lemma key of a text word: as simplemma gives it where it is a lexicon key (or the word's
+    own lower case is); else the word's lower case (see above)."""
     if lang not in _LEMMA_LANGS or not tok[:1].isalpha():
-        return tok.casefold().translate(_APOS)
-    try:
-        return _lemma_fn()(tok, lang=lang).casefold().translate(_APOS)
-    except Exception:  # pragma: no cover - a lemmatiser failure must never stop the stage
-        return tok.casefold().translate(_APOS)
+        return _fold(tok)
+    if not _table_ok(lang):
+        return _fold(_simplemma_raw(tok, lang))
+    r = _form_raw(tok, lang)
+    return _fold(r if r is not None else tok)
+
+
+def _lemma_exact(tok: str, lang: str) -> str:
+    """The lemma key of any word exactly as simplemma gives it (from the table where it has it)."""
+    if lang not in _LEMMA_LANGS or not tok[:1].isalpha():
+        return _fold(tok)
+    r = _form_raw(tok, lang) if "\u02bc" not in tok else None
+    return _fold(r if r is not None else _simplemma_raw(tok, lang))
+
+
+def _name_lemma(tok: str, lang: str) -> str:
+    """simplemma's lemma of a Russian or Ukrainian first name, as written (from the table where it
+    has it)."""
+    r = _form_raw(tok, lang)
+    return r if r is not None else _simplemma_raw(tok, lang)
 
 
 @functools.lru_cache(maxsize=300_000)
@@ -187,7 +314,7 @@ class _Lex:
     cues: dict          # first key -> list of (pattern, position, kind, hint)
     countries: frozenset
     calendar: frozenset
-    single: dict        # token keys -> single-token profile (a cache filled as texts are read)
+    tokens: dict        # token -> (keys, single-token profile, may start a cue): filled as texts are read
 
 
 def _paths(phrase: str, lang: str, *, alias: bool, lemma: bool = True) -> list[tuple[str, ...]]:
@@ -205,7 +332,7 @@ def _paths(phrase: str, lang: str, *, alias: bool, lemma: bool = True) -> list[t
     low = tuple(t.casefold().translate(_APOS) for t in toks)
     paths = [low]
     if lemma and lang in _LEMMA_LANGS and lang != "en":
-        lem = tuple(_lemma(t, lang) if t[:1].isalpha() else t.casefold().translate(_APOS) for t in toks)
+        lem = tuple(_lex_lemma(t, lang) if t[:1].isalpha() else t.casefold().translate(_APOS) for t in toks)
         if lem != low:
             paths.append(lem)
     if alias and any(_is_cyrillic(t) and _is_cap(t) for t in toks):
@@ -304,12 +431,23 @@ def _lexicon(lang: str) -> _Lex:
     return _Lex(trie, cues, countries, cal, {})
 
 
+def _tok_entry(lex: _Lex, tok: str, lang: str) -> tuple:
+    """(keys, single-token profile, may start a cue) of a token; cached in the lexicon."""
+    ks = _token_keys(tok, lang)
+    cues = lex.cues
+    e = (ks, _single_profile(lex.trie, ks), any(k in cues for k in ks))
+    if len(lex.tokens) < 500_000:
+        lex.tokens[tok] = e
+    return e
+
+
 _NO_HIT = object()
 
 
 def _single_profile(trie: dict, ks: tuple[str, ...]):
     """What a token with keys ``ks`` matches on its own: (has longer matches, ((category, payload),
-    ...), function-word roles), or _NO_HIT. Cached per lexicon, so most tokens skip the trie walk."""
+    ...), function-word roles, has a category in _SPECIAL_CATS), or _NO_HIT. Cached per lexicon, so
+    most tokens skip the trie walk."""
     nodes = [trie[k] for k in ks if k in trie]
     if not nodes:
         return _NO_HIT
@@ -322,7 +460,11 @@ def _single_profile(trie: dict, ks: tuple[str, ...]):
                 roles.add(p[1])
             else:
                 cats.setdefault(p[0], p)
-    return deep, tuple(cats.items()), frozenset(roles)
+    return deep, tuple(cats.items()), frozenset(roles), not _SPECIAL_CATS.isdisjoint(cats)
+
+
+# the categories that the context notes beyond the match itself (see _Ctx.__init__)
+_SPECIAL_CATS = frozenset(("nat", "mod", "title", "head", "nohedge", "hedge", "alias"))
 
 
 def _walk(trie: dict, keys: list, i: int, n: int) -> list[tuple[int, list]]:
@@ -403,39 +545,47 @@ class _Ctx:
     def __init__(self, doc: Doc, lang: str):
         self.doc = doc
         self.lang = lang
-        self.lex = _lexicon(lang)
+        lex = self.lex = _lexicon(lang)
         text = doc.text
-        toks, starts, ends = [], [], []
-        for m in _TOKEN_RE.finditer(text):
-            toks.append(m.group())
-            starts.append(m.start())
-            ends.append(m.end())
+        ms = list(_TOKEN_RE.finditer(text))
+        toks = [m.group() for m in ms]
+        starts = [m.start() for m in ms]
+        ends = [m.end() for m in ms]
         self.toks, self.starts, self.ends = toks, starts, ends
         n = self.n = len(toks)
-        self.keys = [_token_keys(t, lang) for t in toks]
+        # per token: (keys, single-token profile, may start a cue), cached per language
+        tcache = lex.tokens
+        get = tcache.get
+        ents = [get(t) for t in toks]
+        if None in ents:
+            for i, e in enumerate(ents):
+                if e is None:
+                    ents[i] = _tok_entry(lex, toks[i], lang)
+        self.keys = keys = [e[0] for e in ents]
+        self.cue_cands = [i for i, e in enumerate(ents) if e[2]]
         # sentence of each token
         sent = [0] * n
         sbounds = []
         j = 0
         for s in doc.sentences:
-            while j < n and starts[j] < s.start:
-                sent[j] = max(s.sentence_id - 1, 0)
-                j += 1
+            k = bisect.bisect_left(starts, s.start, j)
+            if k > j:
+                sent[j:k] = [max(s.sentence_id - 1, 0)] * (k - j)
+                j = k
             a = j
-            while j < n and starts[j] < s.end:
-                sent[j] = s.sentence_id
-                j += 1
+            k = bisect.bisect_left(starts, s.end, j)
+            if k > j:
+                sent[j:k] = [s.sentence_id] * (k - j)
+                j = k
             sbounds.append((s.sentence_id, a, j))
-        while j < n:
-            sent[j] = sbounds[-1][0] if sbounds else 0
-            j += 1
+        if j < n:
+            sent[j:n] = [sbounds[-1][0] if sbounds else 0] * (n - j)
         if not sbounds:
             sbounds = [(0, 0, n)]
         self.sent, self.sbounds = sent, sbounds
         self.sent_start = {sid: a for sid, a, _ in sbounds}
         # lexicon matches
-        trie = self.lex.trie
-        keys = self.keys
+        trie = lex.trie
         self.m: list = [None] * n    # i -> {cat: (end, payload)} longest per category
         self.alias_at: dict[int, tuple[int, str, str]] = {}
         self.hedged_sents: set[int] = set()
@@ -445,17 +595,9 @@ class _Ctx:
         title_ends = set()
         mod_end: dict[int, tuple] = {}  # end token -> (start, "nat"|"mod", payload)
         self.mod_end = mod_end
-        single = self.lex.single
-        for i in range(n):
-            ks = keys[i]
-            prof = single.get(ks)
-            if prof is None:
-                prof = _single_profile(trie, ks)
-                if len(single) < 500_000:
-                    single[ks] = prof
-            if prof is _NO_HIT:
-                continue
-            deep, rel_cats, roles = prof
+        m = self.m
+        for i in [i for i, e in enumerate(ents) if e[1] is not _NO_HIT]:
+            deep, rel_cats, roles, special = ents[i][1]
             if roles:
                 fw_cover[i] = roles if fw_cover[i] is _EMPTY else fw_cover[i] | roles
             if not deep:
@@ -463,6 +605,9 @@ class _Ctx:
                 if not rel_cats:
                     continue
                 cats = {c: (i + 1, p) for c, p in rel_cats}
+                if not special:
+                    m[i] = cats
+                    continue
             else:
                 cats = {}
                 for end, pls in _walk(trie, keys, i, n):
@@ -582,7 +727,7 @@ class _Ctx:
     def _key_str(self, a: int, b: int) -> str:
         """Title-map key of tokens [a, b): lemmas in Russian and Ukrainian, else lower case."""
         if self.lang in ("ru", "uk"):
-            return " ".join(_lemma(self.toks[k], self.lang) for k in range(a, b) if not self.is_punct(k))
+            return " ".join(_lemma_exact(self.toks[k], self.lang) for k in range(a, b) if not self.is_punct(k))
         return " ".join(self.keys[k][0] for k in range(a, b)
                         if not self.is_punct(k) or self.toks[k] in "'\u2019")
 
@@ -1014,7 +1159,7 @@ def _slavic_nominative(words: list[str], lang: str) -> list[str]:
     if lang not in ("ru", "uk") or len(words) != 2 or not all(_is_cyrillic(w) for w in words):
         return words
     first, last = words
-    lem = _lemma_fn()(first, lang=lang)
+    lem = _name_lemma(first, lang)
     if lem == first or not lem[:1].isupper():
         return words
     female = lem[-1] in "ая"
@@ -1121,9 +1266,15 @@ class _Cue:
 def _find_cues(ctx: _Ctx, a: int, b: int) -> list[_Cue]:
     cues = ctx.lex.cues
     out = []
-    i = a
     keys, toks = ctx.keys, ctx.toks
-    while i < b:
+    cands = ctx.cue_cands  # the tokens with a key that starts a cue pattern, in order
+    ci = bisect.bisect_left(cands, a)
+    nc = len(cands)
+    i = a
+    while ci < nc:
+        i = cands[ci]
+        if i >= b:
+            break
         best = None
         for k in keys[i]:
             for pat, pos, kind, hint in cues.get(k, ()):
@@ -1132,9 +1283,9 @@ def _find_cues(ctx: _Ctx, a: int, b: int) -> list[_Cue]:
                     best = (r[0], r[1], pos, kind, hint)
         if best and _cue_ok(ctx, i, best[3], a):
             out.append(_Cue(i, best[0], best[2], best[3], best[4]))
-            i = best[0]
+            ci = bisect.bisect_left(cands, best[0], ci + 1)
             continue
-        i += 1
+        ci += 1
     return out
 
 
@@ -1505,6 +1656,8 @@ def _sentence_atts(g: _Grammar, sid: int, s0: int, e: int) -> list[_Att]:
     ctx = g.ctx
     cues = _find_cues(ctx, s0, e)
     g.cues = cues
+    if not cues:
+        return []
     for ci, c in enumerate(cues):
         for k in range(c.i0, c.i1):
             g.cue_cover[k] = ci
