@@ -5,6 +5,7 @@ Bad arguments give one clear line on stderr and a non-zero exit, never a traceba
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from pathlib import Path
 
@@ -22,7 +23,6 @@ def _fail(message: str, code: int = 2) -> int:
 
 
 def _cmd_extract(args) -> int:
-    from .output import write_tables
     from .pipeline import load_corpus
 
     corpus_dir = Path(args.corpus)
@@ -34,25 +34,41 @@ def _cmd_extract(args) -> int:
         return _fail("--workers must be 1 or more")
     if args.ref_year is not None and not 1900 <= args.ref_year <= 2100:
         return _fail("--ref-year must be a year between 1900 and 2100")
-    engine = getattr(args, "engine", "local")
-    if engine == "dask":
-        from .distributed import load_corpus_dask
-
-        corpus = load_corpus_dask(corpus_dir, args.metadata, scheduler=args.scheduler)
-    else:
-        corpus = load_corpus(corpus_dir, args.metadata, workers=args.workers,
-                             progress=None if not args.quiet else False, ref_year=args.ref_year)
     from . import schema
+    from .output import TableSink
+    from .pipeline import run_spread
 
-    tables = corpus.tables()
-    for name, df in tables.items():  # the contract the codebook documents
-        if name in schema.TABLES:
+    engine = getattr(args, "engine", "local")
+    # The sources, flights and claims rows go to the output folder batch by batch (bounded
+    # memory); the tables appear under their names only when every one of them is complete.
+    with contextlib.ExitStack() as stack:
+        sink = stack.enter_context(TableSink(Path(args.out), args.format))
+        engine_ = None
+        if engine == "dask":
+            from .distributed import DaskEngine, require_dask
+
+            require_dask()
+            engine_ = stack.enter_context(DaskEngine(args.scheduler))
+        corpus = load_corpus(corpus_dir, args.metadata, workers=args.workers, spread=False, sink=sink,
+                             mapper=engine_.mapper if engine_ else None,
+                             progress=None if not args.quiet else False, ref_year=args.ref_year)
+        for name in ("articles", "sentences", "rejects"):  # the contract the codebook documents
+            df = getattr(corpus, name)
             schema.validate(name, df)
-    written = write_tables(tables, Path(args.out), fmt=args.format)
+            sink.put(name, df)
+        if not args.no_spread:
+            corpus.claims = sink.read("claims")
+            if engine_ is not None:
+                engine_.spread(corpus)  # the candidate search on the cluster
+            else:
+                run_spread(corpus)
+            for name, df in corpus.spread.items():
+                sink.put(name, df)
+        written = sink.commit()
     s = corpus.summary()
     print(f"{s['articles']} articles, {s['rejects']} rejected, {s['sentences']} sentences, "
-          f"{s['sources']} sources, {s['flights']} flight mentions, {s['claims']} claims "
-          f"-> {len(written)} tables in {args.out}")
+          f"{sink.rows.get('sources', 0)} sources, {sink.rows.get('flights', 0)} flight mentions, "
+          f"{sink.rows.get('claims', 0)} claims -> {len(written)} tables in {args.out}")
     return 0
 
 
@@ -90,6 +106,9 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--scheduler", help="Dask scheduler address (with --engine dask; default: a local cluster)")
     e.add_argument("--ref-year", type=int, help="year assumed for year-less dates in undated articles "
                    "(default: the most common publication year of the dated articles)")
+    e.add_argument("--no-spread", action="store_true",
+                   help="skip the claim spread (its tables need all claims in memory; without it memory "
+                        "stays bounded however large the corpus)")
     e.add_argument("--quiet", action="store_true", help="no progress bar")
     e.set_defaults(func=_cmd_extract)
 

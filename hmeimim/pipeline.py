@@ -452,7 +452,7 @@ def assemble_corpus(plan: Plan, results: Iterable) -> Corpus:
 def load_corpus(path: str | os.PathLike, metadata: str | os.PathLike | None = None, *,
                 extract: bool = True, spread: bool = True, workers: int | None = None,
                 progress: bool | None = None, mapper: Mapper | None = None,
-                ref_year: int | None = None, timings: dict | None = None) -> Corpus:
+                ref_year: int | None = None, timings: dict | None = None, sink=None) -> Corpus:
     """Read a folder of articles into a :class:`Corpus` of tidy tables.
 
     Parameters
@@ -473,6 +473,10 @@ def load_corpus(path: str | os.PathLike, metadata: str | os.PathLike | None = No
     timings: a dict to receive the CPU seconds of each stage summed over all processes
         (``ingest_cpu_s``, ``extract_cpu_s``) and the wall-clock seconds of reading and
         extracting (``read_s``) and of the spread (``spread_s``).
+    sink: a :class:`hmeimim.output.TableSink`: the ``sources``, ``flights`` and ``claims``
+        rows go to it batch by batch (validated against the codebook) and the corpus keeps
+        those tables empty, so memory stays bounded however large the corpus (the spread stage,
+        which needs the claims, is then the caller's to run: ``hmeimim extract`` does).
 
     Files are read and extracted in batches (:func:`process_files`), one task per batch, so
     the text is read, split and extracted in the same process and comes back as compact
@@ -500,11 +504,11 @@ def load_corpus(path: str | os.PathLike, metadata: str | os.PathLike | None = No
     t = time.perf_counter()
     try:
         corpus = assemble_parts(plan, run(fn, batches, "read", [len(b) for b in batches]),
-                                extract=extract, ref_year=ref_year, run=run, timings=timings)
+                                extract=extract, ref_year=ref_year, run=run, timings=timings, sink=sink)
     finally:
         pool.close()
     timings["read_s"] = time.perf_counter() - t
-    if extract and spread:
+    if extract and spread and sink is None:
         t = time.perf_counter()
         run_spread(corpus)
         timings["spread_s"] = time.perf_counter() - t
@@ -512,7 +516,7 @@ def load_corpus(path: str | os.PathLike, metadata: str | os.PathLike | None = No
 
 
 def assemble_parts(plan: Plan, parts: Iterable[Part], *, extract: bool = True, ref_year: int | None = None,
-                   run: Callable | None = None, timings: dict | None = None) -> Corpus:
+                   run: Callable | None = None, timings: dict | None = None, sink=None) -> Corpus:
     """Build a :class:`Corpus` from the :func:`process_files` results of a plan's batches, in
     plan order: rejects, same-id files, duplicates, the reference year, and the extraction of
     the articles the batches left (undated ones, same-id files), through ``run(fn, items,
@@ -546,6 +550,11 @@ def assemble_parts(plan: Plan, parts: Iterable[Part], *, extract: bool = True, r
         for t in frames:
             frames[t].append(getattr(part, t))
         cpu.update(part.cpu)
+        if sink is not None and extract:
+            _to_sink(sink, ("sources", "flights", "claims"), (part.sources, part.flights, part.claims))
+            part.sources = part.flights = part.claims = None
+            for t in ("sources", "flights", "claims"):
+                frames[t].clear()
     known = set(seen_ids) | {Path(r["path"]).stem for r in rejects}
     for aid in sorted(set(meta.rows) - known):
         rejects.append({"path": f"metadata.csv#{aid}", "kind": "metadata",
@@ -576,8 +585,11 @@ def assemble_parts(plan: Plan, parts: Iterable[Part], *, extract: bool = True, r
             sub = articles[articles["article_id"].isin(set(pending))]
             subs = sentences[sentences["article_id"].isin(set(pending))]
             frames_late = _extraction_frames(run(extract_doc, list(_docs(sub, subs, corpus.ref_year)), "extract"))
-            for t_, f in zip(("sources", "flights", "claims"), frames_late):
-                frames[t_].append(f)
+            if sink is not None:
+                _to_sink(sink, ("sources", "flights", "claims"), frames_late)
+            else:
+                for t_, f in zip(("sources", "flights", "claims"), frames_late):
+                    frames[t_].append(f)
         key = ["article_id", "start", "end"]
         done = ids_in_order and not pending
         corpus.sources = _concat(frames["sources"], "sources", key, done)
@@ -588,6 +600,13 @@ def assemble_parts(plan: Plan, parts: Iterable[Part], *, extract: bool = True, r
         timings["ingest_cpu_s"] = cpu["ingest"]
         timings["extract_cpu_s"] = cpu["extract"]
     return corpus
+
+
+def _to_sink(sink, names, frames) -> None:
+    for name, df in zip(names, frames):
+        df = df if df is not None else schema.conform(name, _frame([], name))
+        schema.validate(name, df)
+        sink.write(name, df, key=["article_id", "start", "end"])
 
 
 def _parts_in_order(frames: list[pd.DataFrame]) -> bool:

@@ -61,3 +61,13 @@ def test_ref_year_resolves_year_less_dates_in_an_all_undated_corpus(tmp_path):
     f2 = pd.read_csv(tmp_path / "o2" / "flights.csv", dtype=str, keep_default_na=False)
     assert f1["date_start"].tolist() == [""] and f1["date_as_written"].str.contains("24").all()
     assert f2[["date_start", "date_end"]].values.tolist() == [["2025-10-24", "2025-10-29"]]
+
+
+def test_extract_no_spread_writes_the_extraction_tables_only(tmp_path):
+    main(["extract", str(SEEDS), "--out", str(tmp_path), "--format", "parquet", "--quiet"])
+    full = pd.read_parquet(tmp_path / "claims.parquet")
+    assert (tmp_path / "claim_clusters.parquet").exists()
+    assert main(["extract", str(SEEDS), "--out", str(tmp_path), "--format", "parquet", "--quiet", "--no-spread"]) == 0
+    names = sorted(p.stem for p in tmp_path.iterdir())
+    assert names == ["articles", "claims", "flights", "rejects", "sentences", "sources"]  # stale spread tables gone
+    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "claims.parquet"), full)
