@@ -772,11 +772,8 @@ def _iso(d) -> str:
 
 
 def _join(vals) -> str:
-    seen = []
-    for v in vals:
-        if v and v not in seen:
-            seen.append(v)
-    return "|".join(seen)
+    """The distinct non-empty values, in first-seen order, joined with ``|``."""
+    return "|".join(dict.fromkeys(v for v in vals if v))
 
 
 def _specific_place(canon: str, kind: str) -> bool:
@@ -809,7 +806,8 @@ def claims_for_doc(doc: Doc, sources: list[dict], flights: list[dict]) -> list[d
             if r.get("source_type") in MEDIA_TYPES:
                 first_media.setdefault(r["source"], sid)
     primary = min(media, key=lambda k: (-media[k], first_media[k])) if media else ""
-    mid_caps = frozenset(t for s in doc.sentences for t, ts, _ in _tokens(text, s.start, s.end)[1:] if t[:1].isupper())
+    sent_toks = {s.sentence_id: _tokens(text, s.start, s.end) for s in doc.sentences}
+    mid_caps = frozenset(t for toks in sent_toks.values() for t, ts, _ in toks[1:] if t[:1].isupper())
     order = [s.sentence_id for s in doc.sentences]
     pos_of = {sid: i for i, sid in enumerate(order)}
 
@@ -859,7 +857,8 @@ def claims_for_doc(doc: Doc, sources: list[dict], flights: list[dict]) -> list[d
         own_checkable = checkable(srcs)
         hedged = bool(lx.hedge_re and lx.hedge_re.search(_fold(text[s.start:s.end]))) or any(r.get("hedged") for r in srcs)
         for k, (lo, hi, frs) in enumerate(clauses):
-            row = _claim(doc, lx, s, lo, hi, frs, srcs, dates, mid_caps)
+            row = _claim(doc, lx, s, lo, hi, frs, srcs, dates, mid_caps,
+                         sent_toks[sid] if (lo, hi) == (s.start, s.end) else None)
             if row is None:
                 continue
             row.update({
@@ -876,9 +875,10 @@ def claims_for_doc(doc: Doc, sources: list[dict], flights: list[dict]) -> list[d
     return rows
 
 
-def _claim(doc: Doc, lx: _Lex, s, lo: int, hi: int, frs: list[dict], srcs: list[dict], dates, mid_caps) -> dict | None:
+def _claim(doc: Doc, lx: _Lex, s, lo: int, hi: int, frs: list[dict], srcs: list[dict], dates, mid_caps,
+           toks=None) -> dict | None:
     text = doc.text
-    toks = _tokens(text, lo, hi)
+    toks = _tokens(text, lo, hi) if toks is None else toks
     gaz = _gazetteer_hits(text, lo, hi, lx)
     people, bodies, places, entities = [], [], [], []
     covered = []
