@@ -780,10 +780,11 @@ def _specific_place(canon: str, kind: str) -> bool:
     return kind not in ("country", "continent", "region_world", "generic", "")
 
 
-def claims_for_doc(doc: Doc, sources: list[dict], flights: list[dict]) -> list[dict]:
+def claims_for_doc(doc: Doc, sources: list[dict], flights: list[dict], flight_dates: dict | None = None) -> list[dict]:
     """Claim rows of one article: :data:`CLAIM_COLUMNS` (contract columns first). ``sources`` and
     ``flights`` are the rows :func:`hmeimim.sources.sources_for_doc` and
-    :func:`hmeimim.flights.flights_for_doc` returned for the same ``doc``."""
+    :func:`hmeimim.flights.flights_for_doc` returned for the same ``doc``; ``flight_dates`` the
+    date mentions it found per sentence (its ``date_cache``), which are not looked for again."""
     if not doc.text or not doc.sentences:
         return []
     from .dates import find_dates
@@ -840,6 +841,8 @@ def claims_for_doc(doc: Doc, sources: list[dict], flights: list[dict]) -> list[d
         sid = s.sentence_id
         srcs = by_sid_sources.get(sid, [])
         fl = [r for r in by_sid_flights.get(sid, []) if r.get("start") is not None]
+        if sid not in date_cache and flight_dates and sid in flight_dates and _same_lang(doc.language):
+            date_cache[sid] = [(m, m.start, m.end) for m in flight_dates[sid]]  # already in article offsets
         if sid not in date_cache:
             date_cache[sid] = [(m, s.start + m.start, s.start + m.end) for m in
                                find_dates(text[s.start:s.end], doc.language, doc.published, doc.ref_year)]
@@ -873,6 +876,14 @@ def claims_for_doc(doc: Doc, sources: list[dict], flights: list[dict]) -> list[d
             })
             rows.append({c: row.get(c) for c in CLAIM_COLUMNS})
     return rows
+
+
+@functools.lru_cache(maxsize=64)
+def _same_lang(language: str) -> bool:
+    """The flights stage reads dates in this very language code (so its dates can be reused)."""
+    from .flights import _lang
+
+    return _lang(language) == language
 
 
 def _claim(doc: Doc, lx: _Lex, s, lo: int, hi: int, frs: list[dict], srcs: list[dict], dates, mid_caps,

@@ -1011,8 +1011,11 @@ def _iso(d) -> str | None:
     return d.isoformat() if d is not None else None
 
 
-def flights_for_doc(doc: Doc) -> list[dict]:
-    """Flight rows of one article (pure: depends only on ``doc`` and the lexicons)."""
+def flights_for_doc(doc: Doc, date_cache: dict | None = None) -> list[dict]:
+    """Flight rows of one article (pure: depends only on ``doc`` and the lexicons).
+
+    ``date_cache``: a dict that receives the date mentions found per sentence id (offsets in
+    the article text), for the claims stage to reuse."""
     text = doc.text
     lang = _lang(doc.language)
     ll = _lang_lex(lang)
@@ -1026,7 +1029,7 @@ def flights_for_doc(doc: Doc) -> list[dict]:
         k = bisect.bisect_right(starts, a.start) - 1
         if k >= 0 and a.start < doc.sentences[k].end:
             by_sentence.setdefault(k, []).append(a)
-    date_cache: dict = {}
+    date_cache = {} if date_cache is None else date_cache
     rows: list[_Row] = []
     for sid in range(len(doc.sentences)):
         s = doc.sentences[sid]

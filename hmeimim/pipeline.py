@@ -179,8 +179,9 @@ def _extract_one(doc: Doc) -> tuple[list[dict], list[dict], list[dict]]:
     from . import claims, flights, sources
 
     src = sources.sources_for_doc(doc)
-    fl = flights.flights_for_doc(doc)
-    cl = claims.claims_for_doc(doc, src, fl)
+    dates: dict = {}
+    fl = flights.flights_for_doc(doc, dates)
+    cl = claims.claims_for_doc(doc, src, fl, dates)
     return src, fl, cl
 
 
