@@ -229,7 +229,7 @@ def _without(seg: str, words: tuple[str, ...]) -> str:
 
 
 # per-token memo tables (candidate entries, cues) stop growing here: a bound on memory, not on speed
-_MEMO_MAX = 200_000
+_MEMO_MAX = 50_000
 
 
 def _gtoks(s: str) -> list[str]:
