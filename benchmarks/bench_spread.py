@@ -8,8 +8,9 @@ corpus has articles of 12 claims in five languages; each claim re-tells one of `
 popularity follows a Zipf law, so that a few stories are repeated in hundreds of articles (large
 blocks, as in a real story) and most in a few. Re-tellings paraphrase the words (drop, swap,
 replace filler words), and one in ten changes a fact (a date window's end, a transposed aircraft
-designator). Printed per size, as one JSON line: claims, articles, seconds (total and per step),
-peak RSS in MB, clusters, pairwise recall of the planted re-tellings (same story, same language,
+designator). Printed per size, as one JSON line: claims, articles, seconds (wall clock, total and
+per step), CPU seconds of the spread call (``cpu_seconds``: the machine may be shared, and then the
+wall clock says more about the neighbours than about the code), peak RSS in MB, clusters, pairwise recall of the planted re-tellings (same story, same language,
 sampled) and precision (sampled pairs put in one cluster that re-tell the same story). The
 ratio of seconds per claim between sizes shows how close to linear the cost is. Not a test:
 numbers depend on the machine.
@@ -160,8 +161,10 @@ def run_one(n: int, seed: int) -> dict:
     base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     timings: dict[str, float] = {}
     t = time.perf_counter()
+    cpu0 = time.process_time()
     tables = spread.spread_tables(corpus, timings=timings)
     seconds = time.perf_counter() - t
+    cpu = time.process_time() - cpu0
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     m = tables["claim_mentions"].set_index("claim_id")
     cluster = claims["claim_id"].map(m["cluster_id"]).to_numpy()
@@ -179,7 +182,7 @@ def run_one(n: int, seed: int) -> dict:
     inside = np.flatnonzero(c_sorted[:-1] == c_sorted[1:])
     pick = rng.choice(inside, size=min(20000, len(inside)), replace=False) if len(inside) else inside
     precision = float(np.mean(story[corder[pick]] == story[corder[pick + 1]])) if len(pick) else float("nan")
-    return {"claims": len(claims), "articles": len(arts), "seconds": round(seconds, 2),
+    return {"claims": len(claims), "articles": len(arts), "seconds": round(seconds, 2), "cpu_seconds": round(cpu, 2),
             "us_per_claim": round(1e6 * seconds / max(1, len(claims)), 1),
             "steps": {k: round(v, 2) for k, v in timings.items()},
             "peak_rss_mb": round(peak, 1), "rss_before_mb": round(base, 1),

@@ -1,10 +1,12 @@
 """The Dask engine: the same extract, run as partitions on a ``dask.distributed`` cluster.
 
 :func:`load_corpus_dask` calls :func:`hmeimim.load_corpus` with a *mapper* that ships batches
-of files (ingest) and batches of articles (extraction) to the cluster and yields the results
+of files (read and extracted in one task) to the cluster and yields the results
 back in input order, so the tables are identical to the local engine's by construction: the
 same pure per-file and per-article functions run, and the same single-process assembly
-(sorting, duplicate marking, reference year) follows.
+(sorting, duplicate marking, reference year) follows. The spread stage gives the cluster its
+text candidate search, a partitioned join: one task per row block of each language's sparse
+TF-IDF product, the matrix scattered once; the rest of the stage runs here.
 
 Dask is an optional extra (``pip install 'hmeimim[dask]'``); it is imported only when used.
 With a remote ``scheduler`` the workers must see the corpus folder at the same path (a shared
@@ -79,7 +81,8 @@ class DaskMapper:
         return self._run(fn, items)
 
     def _run(self, fn: Callable, items: list) -> Iterator:
-        size = self._size(len(items))
+        # items that are batches already (the pipeline's batches of files) go one to a task
+        size = 1 if isinstance(items[0], list) and not self.partition_size else self._size(len(items))
         chunks = (items[i:i + size] for i in range(0, len(items), size))
         [fn_remote] = self.client.scatter([fn], broadcast=True, hash=False)
         window = deque()
@@ -173,8 +176,9 @@ class DaskEngine:
 def load_corpus_dask(path: str | os.PathLike, metadata: str | os.PathLike | None = None,
                      scheduler: str | None = None, *, extract: bool = True, spread: bool = True,
                      partition_size: int | None = None, **kw):
-    """:func:`hmeimim.load_corpus` with ingest, extraction (and the spread's candidate search,
-    when the spread stage offers a mapper hook) run on a Dask cluster.
+    """:func:`hmeimim.load_corpus` with ingest, extraction and the spread's text candidate search
+    (row blocks of the sparse product, :func:`hmeimim.spread.spread_tables` ``mapper=``) run on a
+    Dask cluster.
 
     ``scheduler`` is a scheduler address; by default a ``LocalCluster(n_workers=2,
     threads_per_worker=1, processes=True)`` on 127.0.0.1 is started and closed here. Other

@@ -43,7 +43,9 @@ product (text, per language, top-k per row, each chunk bounded in entries; words
 or place; dates, numbers, people, named entities; an event concept with a body, person, place or
 source; frequent words): each claim is blocked on its rarest keys, and each key's members, in
 timeline order, are paired with their ``window`` predecessors and the key's first ``pivots``
-members, so the cost grows with the number of claims, never with all pairs. Accepted pairs are
+members, so the cost grows with the number of claims, never with all pairs. The product's row
+blocks are independent tasks: given a mapper (``spread_tables(corpus, mapper=...)``, as the Dask
+engine does) they run as a partitioned join on its workers. Accepted pairs are
 merged with union-find, strongest first; two groups of several claims merge only when their first
 claims are alike too (``merge_floor``), so that one bridging pair cannot chain different claims.
 
@@ -150,6 +152,8 @@ class SpreadConfig:
 
 
 def _s(v) -> str:
+    if type(v) is str:
+        return v
     if v is None or v is pd.NA or (isinstance(v, float) and v != v):
         return ""
     return str(v)
@@ -178,12 +182,13 @@ def _words(text: str) -> list[str]:
     return out
 
 
-_LONG_WORD = re.compile(r"([^\W\d_]{6})[^\W\d_]+")
+# the letters of a run of letters after its sixth (deleted: no template to expand per match)
+_LONG_WORD = re.compile(r"(?<=[^\W\d_]{6})[^\W\d_]+")
 
 
 def _stem_text(text: str) -> str:
     """Lower case with every word cut to 6 letters (a cheap stemmer for inflected languages)."""
-    return _LONG_WORD.sub(r"\1", text.lower().translate(_AR_FOLD).replace("ё", "е"))
+    return _LONG_WORD.sub("", text.lower().translate(_AR_FOLD).replace("ё", "е"))
 
 
 def _word_vectorizer(lang: str):
@@ -336,17 +341,18 @@ def fact_tokens(claims: pd.DataFrame) -> list[list[str]]:
 
 
 def _token_matrix(tokens: list[list[str]]):
-    """(binary CSR claims x tokens, vocabulary array, token types array)."""
-    vocab: dict[str, int] = {}
-    indptr, indices = [0], []
-    for toks in tokens:
-        for t in toks:
-            indices.append(vocab.setdefault(t, len(vocab)))
-        indptr.append(len(indices))
-    data = np.ones(len(indices), dtype=np.float32)
-    m = sparse.csr_matrix((data, np.asarray(indices, dtype=np.int64), np.asarray(indptr, dtype=np.int64)),
-                          shape=(len(tokens), len(vocab)))
-    names = np.array(sorted(vocab, key=vocab.get), dtype=object)
+    """(binary CSR claims x tokens, vocabulary array, token types array); tokens are numbered in
+    order of first appearance."""
+    import itertools
+
+    lengths = np.fromiter((len(t) for t in tokens), dtype=np.int64, count=len(tokens))
+    flat = list(itertools.chain.from_iterable(tokens))
+    codes, uniques = pd.factorize(pd.Series(flat, dtype=object), sort=False)
+    indptr = np.zeros(len(tokens) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=indptr[1:])
+    data = np.ones(len(codes), dtype=np.float32)
+    m = sparse.csr_matrix((data, codes.astype(np.int64), indptr), shape=(len(tokens), len(uniques)))
+    names = np.array(list(uniques), dtype=object)
     types = np.array([t.split(":", 1)[0] for t in names], dtype=object)
     return m, names, types
 
@@ -369,16 +375,15 @@ def _rowdot(a, b, i, j, chunk: int) -> np.ndarray:
 # --- candidates --------------------------------------------------------------------------------------------
 
 
-def _chunked_text_pairs(x, rows: np.ndarray, cfg: SpreadConfig) -> tuple[np.ndarray, np.ndarray]:
-    """Pairs of rows (global ids) with word-TF-IDF cosine >= candidate_text, top-k per row, by a
-    chunked sparse product (never all pairs at once). Chunks are cut so that each product has
-    at most ``product_budget`` entries (estimated from the terms' document frequencies)."""
+def _text_blocks(x, cfg: SpreadConfig) -> tuple[object, list[tuple[int, int]]]:
+    """(the product's right-hand side ``x.T`` as CSC, the row blocks ``(start, end)``): blocks of
+    at most ``chunk`` rows whose products have at most ``product_budget`` entries (estimated from
+    the terms' document frequencies; a single row may exceed it)."""
     n = x.shape[0]
     xt = x.T.tocsr()
     df = np.diff(xt.indptr).astype(np.float64)
     cost = (x > 0).astype(np.float64) @ df          # upper bound of each row's product entries
-    xt = xt.tocsc()
-    out_i, out_j = [], []
+    blocks = []
     s = 0
     while s < n:
         e = s + 1
@@ -386,20 +391,45 @@ def _chunked_text_pairs(x, rows: np.ndarray, cfg: SpreadConfig) -> tuple[np.ndar
         while e < n and e - s < cfg.chunk and acc + cost[e] <= cfg.product_budget:
             acc += cost[e]
             e += 1
-        prod = (x[s:e] @ xt).tocoo()
-        r, c, v = prod.row + s, prod.col, prod.data
-        keep = (c > r) & (v >= cfg.candidate_text)
-        r, c, v = r[keep], c[keep], v[keep]
+        blocks.append((s, e))
         s = e
-        if len(r) == 0:
-            continue
-        order = np.lexsort((-v, r))
-        r, c, v = r[order], c[order], v[order]
-        first = np.r_[0, np.flatnonzero(np.diff(r)) + 1]
-        rank = np.arange(len(r)) - np.repeat(first, np.diff(np.r_[first, len(r)]))
-        keep = rank < cfg.topk
-        out_i.append(rows[r[keep]])
-        out_j.append(rows[c[keep]])
+    return xt.tocsc(), blocks
+
+
+def _text_block_pairs(block: tuple[int, int], x, xt, rows: np.ndarray, cfg: SpreadConfig
+                      ) -> tuple[np.ndarray, np.ndarray]:
+    """The candidate pairs of one row block (a task of the partitioned candidate search): rows
+    ``start:end`` of ``x`` against all rows, pairs (global ids, later row second) with cosine >=
+    ``candidate_text``, the ``topk`` best per row. A row's pairs do not depend on its block."""
+    s, e = block
+    prod = (x[s:e] @ xt).tocoo()
+    r, c, v = prod.row + s, prod.col, prod.data
+    keep = (c > r) & (v >= cfg.candidate_text)
+    r, c, v = r[keep], c[keep], v[keep]
+    if len(r) == 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    order = np.lexsort((-v, r))
+    r, c, v = r[order], c[order], v[order]
+    first = np.r_[0, np.flatnonzero(np.diff(r)) + 1]
+    rank = np.arange(len(r)) - np.repeat(first, np.diff(np.r_[first, len(r)]))
+    keep = rank < cfg.topk
+    return rows[r[keep]], rows[c[keep]]
+
+
+def _chunked_text_pairs(x, rows: np.ndarray, cfg: SpreadConfig, mapper=None) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs of rows (global ids) with word-TF-IDF cosine >= candidate_text, top-k per row, by a
+    chunked sparse product (never all pairs at once; see :func:`_text_blocks`). The row blocks
+    are independent tasks: with a ``mapper`` (``mapper(fn, items)`` yields ``fn(item)`` in order,
+    e.g. :class:`hmeimim.distributed.DaskMapper`) they run as a partitioned join on its workers,
+    the matrix shipped once with the function; the pairs are the same either way."""
+    xt, blocks = _text_blocks(x, cfg)
+    fn = functools.partial(_text_block_pairs, x=x, xt=xt, rows=rows, cfg=cfg)
+    results = mapper(fn, blocks) if mapper is not None else map(fn, blocks)
+    out_i, out_j = [], []
+    for i, j in results:
+        if len(i):
+            out_i.append(i)
+            out_j.append(j)
     if not out_i:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
     return np.concatenate(out_i), np.concatenate(out_j)
@@ -553,28 +583,73 @@ def _blocking_pairs(blocks: list[list[str]], rank: np.ndarray, cfg: SpreadConfig
 # --- clustering --------------------------------------------------------------------------------------------
 
 
-class _UnionFind:
-    def __init__(self, n: int):
-        self.parent = np.arange(n)
+def _row_dot(m, a: int, b: int) -> float:
+    """``float(m[a].multiply(m[b]).sum())`` of a CSR matrix without building sparse objects, bit for
+    bit: the float32 products of the columns both rows hold (zero products dropped), summed in
+    column order as scipy does."""
+    ip, ix, dx = m.indptr, m.indices, m.data
+    sa, ea, sb, eb = ip[a], ip[a + 1], ip[b], ip[b + 1]
+    if sa == ea or sb == eb:
+        return 0.0
+    _, pa, pb = np.intersect1d(ix[sa:ea], ix[sb:eb], assume_unique=True, return_indices=True)
+    if not len(pa):
+        return 0.0
+    prod = dx[sa:ea][pa] * dx[sb:eb][pb]
+    if not prod.all():
+        prod = prod[prod != 0]
+    return float(np.sum(prod)) if len(prod) else 0.0
 
-    def find(self, x: int) -> int:
-        p = self.parent
-        root = x
-        while p[root] != root:
-            root = p[root]
-        while p[x] != root:
-            p[x], x = root, p[x]
-        return root
 
-    def union(self, a: int, b: int) -> bool:
-        ra, rb = self.find(a), self.find(b)
-        if ra == rb:
-            return False
-        if ra < rb:
-            self.parent[rb] = ra
-        else:
-            self.parent[ra] = rb
-        return True
+def _merge_pairs(pairs: pd.DataFrame, feats: "_Features", n: int, cfg: SpreadConfig) -> tuple[np.ndarray, dict]:
+    """Union-find over the accepted pairs, strongest first (``pairs`` sorted by score): each
+    claim's root (the smallest claim index of its cluster) and its first accepted pair
+    ((score, how)). Two groups of several claims merge only when their first claims are alike too
+    (:func:`_similarity` >= ``merge_floor``). A plain loop over Python lists (no NumPy scalars):
+    about a microsecond a pair."""
+    parent = list(range(n))
+    size = [1] * n
+    best: dict[int, tuple[float, str]] = {}
+    floor = cfg.merge_floor
+    sims: dict[tuple[int, int], float] = {}
+    if len(pairs):
+        ii, jj = pairs["i"].to_numpy().tolist(), pairs["j"].to_numpy().tolist()
+        scores, hows = pairs["score"].to_numpy(), pairs["how"].to_numpy()
+        for q, (a, b) in enumerate(zip(ii, jj)):
+            ra = a
+            while parent[ra] != ra:
+                ra = parent[ra]
+            while parent[a] != ra:
+                parent[a], a = ra, parent[a]
+            rb = b
+            while parent[rb] != rb:
+                rb = parent[rb]
+            while parent[b] != rb:
+                parent[b], b = rb, parent[b]
+            if ra == rb:
+                continue
+            # two groups of several claims merge only if their first claims are alike too: one
+            # bridging pair must not chain two different claims into one (single-link chaining)
+            if size[ra] > 1 and size[rb] > 1:
+                key = (ra, rb)
+                sim = sims.get(key)
+                if sim is None:
+                    sim = sims[key] = _similarity(feats, ra, rb)
+                if sim < floor:
+                    continue
+            lo, hi = (ra, rb) if ra < rb else (rb, ra)
+            parent[hi] = lo
+            size[lo] += size[hi]
+            a, b = ii[q], jj[q]
+            if a not in best:
+                best[a] = (float(scores[q]), hows[q])
+            if b not in best:
+                best[b] = (float(scores[q]), hows[q])
+    labels = np.asarray(parent, dtype=np.int64)
+    while True:  # pointer jumping: every claim points at its root
+        nxt = labels[labels]
+        if np.array_equal(nxt, labels):
+            return labels, best
+        labels = nxt
 
 
 @dataclass
@@ -640,9 +715,10 @@ def _features(claims: pd.DataFrame, tokens: list[list[str]], term_cap: int = 200
 
 
 def cluster_claims(claims: pd.DataFrame, order_rank: np.ndarray, cfg: SpreadConfig | None = None,
-                   tokens: list[list[str]] | None = None, lap=None):
+                   tokens: list[list[str]] | None = None, lap=None, mapper=None):
     """Cluster labels (root claim index per claim), the best match per claim ((score, how)), the
-    accepted pairs and the features. ``order_rank`` is each claim's article timeline rank."""
+    accepted pairs and the features. ``order_rank`` is each claim's article timeline rank;
+    ``mapper`` runs the text candidate search's row blocks (see :func:`_chunked_text_pairs`)."""
     cfg = cfg or SpreadConfig()
     n = len(claims)
     tokens = tokens if tokens is not None else fact_tokens(claims)
@@ -652,7 +728,7 @@ def cluster_claims(claims: pd.DataFrame, order_rank: np.ndarray, cfg: SpreadConf
     ci, cj = [], []
     for lg, (rows, _, wc) in feats.text.items():
         if len(rows) > 1 and wc.shape[1] > 0:
-            i, j = _chunked_text_pairs(wc, rows, cfg)
+            i, j = _chunked_text_pairs(wc, rows, cfg, mapper)
             ci.append(i)
             cj.append(j)
     keys = [k + f for k, f in zip(blocking_keys(tokens), feats.freq_keys)]
@@ -675,39 +751,19 @@ def cluster_claims(claims: pd.DataFrame, order_rank: np.ndarray, cfg: SpreadConf
     lap("candidates")
     pairs = _score_pairs(claims, feats, i, j, cfg)
     lap("scoring")
-    uf = _UnionFind(n)
-    size = np.ones(n, dtype=np.int64)
-    best = {}
     if len(pairs):
         pairs = pairs.sort_values(["score", "i", "j"], ascending=[False, True, True], kind="stable")
-        for a, b_, sc, how in zip(pairs["i"].to_numpy(), pairs["j"].to_numpy(), pairs["score"].to_numpy(),
-                                  pairs["how"].to_numpy()):
-            a, b_ = int(a), int(b_)
-            ra, rb = uf.find(a), uf.find(b_)
-            if ra == rb:
-                continue
-            # two groups of several claims merge only if their first claims are alike too: one
-            # bridging pair must not chain two different claims into one (single-link chaining)
-            if size[ra] > 1 and size[rb] > 1 and _similarity(feats, ra, rb) < cfg.merge_floor:
-                continue
-            uf.union(a, b_)
-            size[uf.find(a)] = size[ra] + size[rb]
-            for x in (a, b_):
-                if x not in best:
-                    best[x] = (float(sc), how)
-    labels = np.array([uf.find(x) for x in range(n)])
+    labels, best = _merge_pairs(pairs, feats, n, cfg)
     lap("union")
     return labels, best, pairs, feats
 
 
 def _similarity(feats: _Features, a: int, b: int) -> float:
     """The larger of the fact and (same language) text similarity of two claims."""
-    fa, fb = feats.f[a], feats.f[b]
-    sim = float(fa.multiply(fb).sum())
+    sim = _row_dot(feats.f, a, b)
     if feats.lang[a] == feats.lang[b]:
         comb = feats.text[feats.lang[a]][1]
-        ta, tb = comb[feats.local[a]], comb[feats.local[b]]
-        sim = max(sim, float(ta.multiply(tb).sum()))
+        sim = max(sim, _row_dot(comb, int(feats.local[a]), int(feats.local[b])))
     return sim
 
 
@@ -756,9 +812,14 @@ def _score_pairs(claims: pd.DataFrame, feats: _Features, i: np.ndarray, j: np.nd
 # --- spread tables -----------------------------------------------------------------------------------------
 
 
-def spread_tables(corpus, config: SpreadConfig | None = None, timings: dict | None = None) -> dict[str, pd.DataFrame]:
+def spread_tables(corpus, config: SpreadConfig | None = None, timings: dict | None = None,
+                  mapper=None) -> dict[str, pd.DataFrame]:
     """The four spread tables of a corpus (see the module docs). ``timings``, if given, receives
-    the seconds each step took."""
+    the seconds each step took. ``mapper`` (a :data:`hmeimim.pipeline.Mapper`: ``mapper(fn,
+    items)`` yields ``fn(item)`` for each item, in order; ``fn`` is a picklable top-level
+    function, possibly a ``functools.partial``) runs the text candidate search as a partitioned
+    join, one task per row block of each language's sparse product (``hmeimim extract --engine
+    dask``); without one the blocks run here. The tables are the same either way."""
     import time
 
     cfg = config or SpreadConfig()
@@ -782,24 +843,30 @@ def spread_tables(corpus, config: SpreadConfig | None = None, timings: dict | No
     claims = claims.sort_values(["order_rank", "article_id", "start", "end", "claim_id"], kind="stable").reset_index(drop=True)
     tokens = fact_tokens(claims)
     lap("prepare")
-    labels, best, pairs, feats = cluster_claims(claims, claims["order_rank"].to_numpy(), cfg, tokens, lap)
+    labels, best, pairs, feats = cluster_claims(claims, claims["order_rank"].to_numpy(), cfg, tokens, lap, mapper)
     # cluster ids in order of first appearance (claims are sorted by timeline already)
-    first_pos = {}
-    for pos, lab in enumerate(labels):
-        first_pos.setdefault(int(lab), pos)
-    ordered = sorted(first_pos, key=first_pos.get)
-    width = max(4, len(str(len(ordered))))
-    cid_of = {lab: f"C{k + 1:0{width}d}" for k, lab in enumerate(ordered)}
-    claims["cluster_id"] = [cid_of[int(x)] for x in labels]
-    claims["_best_score"] = [best.get(k, (np.nan, ""))[0] for k in range(len(claims))]
-    claims["_best_how"] = [best.get(k, (np.nan, ""))[1] for k in range(len(claims))]
+    roots, first_pos, inverse = np.unique(labels, return_index=True, return_inverse=True)
+    number = np.empty(len(roots), dtype=np.int64)
+    number[np.argsort(first_pos, kind="stable")] = np.arange(len(roots))
+    width = max(4, len(str(len(roots))))
+    names = np.array([f"C{k + 1:0{width}d}" for k in range(len(roots))], dtype=object)
+    claims["cluster_id"] = names[number[inverse.ravel()]]
+    score = np.full(len(claims), np.nan)
+    how = np.full(len(claims), "", dtype=object)
+    if best:
+        ks = np.fromiter(best.keys(), dtype=np.int64, count=len(best))
+        score[ks] = [v[0] for v in best.values()]
+        how[ks] = [v[1] for v in best.values()]
+    claims["_best_score"] = score
+    claims["_best_how"] = how
     mentions = _mentions(claims, tl)
     lap("mentions")
-    changed = find_mutations(claims, tl, corpus, feats, tokens, cfg)
+    columns = _columns(claims)
+    changed = find_mutations(claims, tl, corpus, feats, tokens, cfg, columns=columns)
     lap("mutations")
     links = find_links(claims, mentions, changed, tl, feats, cfg)
     lap("links")
-    muts = find_mutations(claims, tl, corpus, feats, tokens, cfg, links=links, changed=changed)
+    muts = find_mutations(claims, tl, corpus, feats, tokens, cfg, links=links, changed=changed, columns=columns)
     lap("invented")
     clusters = _clusters(claims, mentions, muts, links, tl)
     out = {"claim_clusters": conform("claim_clusters", clusters), "claim_mentions": conform("claim_mentions", mentions),
@@ -870,18 +937,29 @@ def _facts(v) -> dict:
         return {}
 
 
-def _columns(claims: pd.DataFrame) -> dict[str, list]:
-    """The claims as plain Python lists (scalar access to a DataFrame costs microseconds each)."""
-    out = {}
-    for c in claims.columns:
-        col = claims[c]
+class _Columns(dict):
+    """The claims as plain Python lists (scalar access to a DataFrame costs microseconds each),
+    converted on first access of each column."""
+
+    def __init__(self, claims: pd.DataFrame):
+        super().__init__()
+        self.claims = claims
+
+    def __missing__(self, c: str) -> list:
+        col = self.claims[c]
         if col.dtype == bool or str(col.dtype) == "boolean":
-            out[c] = [bool(x) if x is not pd.NA else False for x in col.tolist()]
+            out = [bool(x) if x is not pd.NA else False for x in col.tolist()]
         elif c in ("start", "end", "sentence_id", "order_rank", "paragraph"):
-            out[c] = [int(x) for x in col.tolist()]
+            out = [int(x) for x in col.tolist()]
         else:
-            out[c] = [_s(x) for x in col.tolist()]
-    return out
+            out = [x if type(x) is str else _s(x) for x in col.tolist()]
+        self[c] = out
+        return out
+
+
+def _columns(claims: pd.DataFrame) -> dict[str, list]:
+    """The claims as plain Python lists, each column converted when first used."""
+    return _Columns(claims)
 
 
 def _vote(values: list[tuple[str, int, str]]) -> tuple[str, str] | None:
@@ -944,15 +1022,16 @@ def _wording(w: str) -> str:
 
 
 def find_mutations(claims: pd.DataFrame, tl: pd.DataFrame, corpus, feats: _Features, tokens: list[list[str]],
-                   cfg: SpreadConfig, links: pd.DataFrame | None = None, changed: pd.DataFrame | None = None
-                   ) -> pd.DataFrame:
+                   cfg: SpreadConfig, links: pd.DataFrame | None = None, changed: pd.DataFrame | None = None,
+                   columns: dict | None = None) -> pd.DataFrame:
     """Rows of the ``mutations`` table. Without ``links``: the changed values. With ``links`` (the
     derivation links, found from the changed values): the invented details and claims too, added
-    to ``changed`` (computed here when not given)."""
+    to ``changed`` (computed here when not given). ``columns``: :func:`_columns` of ``claims``, to
+    share between the two passes."""
     texts = dict(zip(corpus.articles["article_id"], corpus.articles["text"])) if len(corpus.articles) else {}
     published = dict(zip(tl["article_id"], tl["published"]))
     rows: list[dict] = []
-    cl = _columns(claims)
+    cl = columns if columns is not None else _columns(claims)
 
     def add(k, field, value, ref, kind, span, ref_article, rule):
         aid = cl["article_id"][k]
@@ -1472,10 +1551,12 @@ def find_links(claims: pd.DataFrame, mentions: pd.DataFrame, muts: pd.DataFrame,
     for r in muts[["article_id", "cluster_id", "field", "value"]].itertuples(index=False):
         mut_keys[r.article_id].setdefault((r.cluster_id, r.field, _mutation_key(r.field, str(r.value))), str(r.value))
     deviations = Counter(muts["article_id"]) if len(muts) else Counter()
+    mut_sets = {a_: set(d) for a_, d in mut_keys.items()}
+    no_muts: set = set()
     rows = []
     for q, (x, y, sh, sng) in enumerate(zip(i, j, shared, shared_ng)):
         a_, b_ = arts[x], arts[y]
-        both = sorted(set(mut_keys[a_]) & set(mut_keys[b_]))
+        both = sorted(mut_sets.get(a_, no_muts) & mut_sets.get(b_, no_muts))
         if sh < 2 and not both:
             continue
         common = commons[q]
@@ -1545,19 +1626,28 @@ def _mutation_key(field: str, value: str) -> str:
 
 def _rare_ngrams(claims: pd.DataFrame, aidx: dict, n_art: int):
     """(articles x word 4-grams used by 2 to max(2, 2% of articles) articles, binary; the number
-    of 4-grams of each article)."""
-    rows, cols, vocab = [], [], {}
+    of 4-grams of each article). Words are numbered, and the 4-grams found with NumPy."""
+    import itertools
+
+    words = [_words(_s(txt)) for txt in claims["text"].tolist()]
+    lengths = np.fromiter((len(w) for w in words), dtype=np.int64, count=len(words))
+    art = claims["article_id"].map(aidx).to_numpy(dtype=np.int64)
     counts = np.zeros(n_art)
-    for a, txt in zip(claims["article_id"], claims["text"]):
-        w = _words(_s(txt))
-        x = aidx[a]
-        counts[x] += max(0, len(w) - 3)
-        for g in {" ".join(w[p:p + 4]) for p in range(len(w) - 3)}:
-            rows.append(x)
-            cols.append(vocab.setdefault(g, len(vocab)))
-    if not rows:
+    np.add.at(counts, art, np.maximum(0, lengths - 3))
+    codes, uniq = pd.factorize(pd.Series(list(itertools.chain.from_iterable(words)), dtype=object), sort=False)
+    codes = codes.astype(np.int64)
+    owner = np.repeat(np.arange(len(words)), lengths)
+    start = np.flatnonzero(owner[:-3] == owner[3:]) if len(owner) > 3 else np.zeros(0, np.int64)
+    if not len(start):
         return None, counts
-    m = sparse.csr_matrix((np.ones(len(rows), np.float32), (rows, cols)), shape=(n_art, len(vocab)))
+    if len(uniq) < 1 << 16:
+        key = ((codes[start] << 48) | (codes[start + 1] << 32) | (codes[start + 2] << 16) | codes[start + 3])
+        gram = pd.factorize(key, sort=False)[0]
+    else:
+        gram = np.unique(np.stack([codes[start + d] for d in range(4)], axis=1), axis=0, return_inverse=True)[1]
+        gram = gram.ravel()
+    n_gram = int(gram.max()) + 1
+    m = sparse.csr_matrix((np.ones(len(start), np.float32), (art[owner[start]], gram)), shape=(n_art, n_gram))
     m = (m > 0).astype(np.float32).tocsc()
     df = np.asarray(m.sum(axis=0)).ravel()
     cap = max(2, int(0.02 * n_art))

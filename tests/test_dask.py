@@ -72,6 +72,28 @@ def test_mapper_yields_every_result_in_input_order(threaded_client, n, size):
     assert list(mapper(_square, range(n))) == [i * i for i in range(n)]
 
 
+def test_spread_candidate_search_runs_as_tasks_and_gives_the_local_tables(threaded_client, mixed_corpus):
+    """The spread's text candidate search as a partitioned join: small row blocks (many tasks,
+    one row block each) on the cluster give the tables of the local, unpartitioned run."""
+    from hmeimim import spread
+
+    corpus = load_corpus(mixed_corpus, workers=2, progress=False, spread=False)
+    local = spread.spread_tables(corpus)
+    calls = []
+    mapper = DaskMapper(threaded_client, partition_size=1)
+
+    def counting(fn, items):
+        items = list(items)
+        calls.append(len(items))
+        return mapper(fn, items)
+
+    small = spread.SpreadConfig(chunk=64)
+    dask = spread.spread_tables(corpus, config=small, mapper=counting)
+    assert len(calls) >= 5 and sum(calls) > len(calls)  # one call per language, several blocks each
+    for name in local:
+        pd.testing.assert_frame_equal(local[name], dask[name], obj=name)
+
+
 def test_extract_on_a_given_scheduler(threaded_client, tmp_path):
     from hmeimim.cli import main
 
