@@ -168,17 +168,19 @@ class TableSink:
     """Tables written batch by batch, so that a corpus's big tables never sit in memory whole;
     all or nothing, like :func:`write_tables`.
 
-    ``write(name, df)`` appends rows to a hidden spill file (Parquet) in the output folder;
-    ``commit()`` turns every spill into ``<out>/<name>.<fmt>`` (sorted by the table's ``key``
-    when the batches did not arrive in order, which needs the table in memory once), renames
-    all of them into place and removes stale tables of the format; ``abort()`` (or an error in
-    ``commit``) removes every temporary file and leaves the folder as it was. Use as a context
-    manager: leaving the block by an exception aborts.
+    ``write(name, df, key)`` appends rows (sorted by ``key`` within the batch) to a hidden
+    spill file (Parquet) in the output folder; a batch that comes before the rows already
+    written starts a new sorted run. ``commit()`` merges the runs in key order, streaming, a
+    chunk at a time, into ``<out>/<name>.<fmt>`` (fixed-size row groups or CSV chunks, so the
+    files do not depend on batching or worker count), renames all tables into place and removes
+    stale tables of the format; ``abort()`` (or an error in ``commit``) removes every temporary
+    file and leaves the folder as it was. Use as a context manager: leaving the block by an
+    exception, or without a commit, aborts.
 
     >>> import tempfile, pandas as pd
     >>> with tempfile.TemporaryDirectory() as d, TableSink(d, "csv") as sink:
-    ...     sink.write("t", pd.DataFrame({"article_id": ["a"], "start": [0]}), key=["article_id", "start"])
-    ...     sink.write("t", pd.DataFrame({"article_id": ["b"], "start": [3]}))
+    ...     sink.write("t", pd.DataFrame({"article_id": ["b"], "start": [3]}), key=["article_id", "start"])
+    ...     sink.write("t", pd.DataFrame({"article_id": ["a"], "start": [0]}))  # a new sorted run
     ...     paths = sink.commit()
     ...     print(sink.rows["t"], [p.name for p in paths], open(paths[0]).read().split())
     2 ['t.csv'] ['article_id,start', 'a,0', 'b,3']
@@ -196,11 +198,11 @@ class TableSink:
             if _is_our_temp(p.name, _known_table_names()):
                 _unlink(p)
         self.rows: dict[str, int] = {}
-        self._spill: dict[str, tuple[str, object]] = {}   # name -> (temp path, ParquetWriter)
+        self._runs: dict[str, list[list]] = {}      # name -> [[temp path, ParquetWriter or None]]
         self._schema: dict[str, object] = {}
         self._key: dict[str, list[str]] = {}
         self._last: dict[str, tuple] = {}
-        self._ordered: dict[str, bool] = {}
+        self._empty: dict[str, pd.DataFrame] = {}
         self._frames: dict[str, pd.DataFrame] = {}
         self._done = False
 
@@ -213,29 +215,29 @@ class TableSink:
         if key is not None:
             self._key.setdefault(name, list(key))
         self.rows[name] = self.rows.get(name, 0) + len(df)
-        if name not in self._spill:
+        self._empty.setdefault(name, df.iloc[:0])
+        if not len(df):
+            return
+        runs = self._runs.setdefault(name, [])
+        k = self._key.get(name)
+        first = tuple(df[c].iloc[0] for c in k) if k else None
+        if not runs or (k and name in self._last and first < self._last[name]):
+            if runs:
+                runs[-1][1].close()
             fd, tmp = tempfile.mkstemp(prefix=f".{name}.{self.fmt}.", suffix=".spill.part", dir=self.out)
             os.close(fd)
-            self._spill[name] = (tmp, None)
-            self._ordered[name] = True
-        if not len(df):
-            self._frames.setdefault(name, df.iloc[:0])
-            return
-        k = self._key.get(name)
-        if k and self._ordered[name]:
-            first = tuple(df[c].iloc[0] for c in k)
-            if name in self._last and not self._last[name] <= first:
-                self._ordered[name] = False
+            runs.append([tmp, None])
+        if k:
             self._last[name] = tuple(df[c].iloc[-1] for c in k)
         table = pa.Table.from_pandas(df, preserve_index=False)
-        tmp, writer = self._spill[name]
-        if writer is None:
+        if name not in self._schema:
             self._schema[name] = table.schema
-            writer = pq.ParquetWriter(tmp, table.schema)
-            self._spill[name] = (tmp, writer)
         elif table.schema != self._schema[name]:
             table = table.cast(self._schema[name])
-        writer.write_table(table)
+        run = runs[-1]
+        if run[1] is None:
+            run[1] = pq.ParquetWriter(run[0], self._schema[name])
+        run[1].write_table(table)
 
     def put(self, name: str, df: pd.DataFrame) -> None:
         """A whole table at once (kept as it is until :meth:`commit`)."""
@@ -243,68 +245,50 @@ class TableSink:
         self.rows[name] = len(df)
 
     def read(self, name: str, columns: list[str] | None = None) -> pd.DataFrame:
-        """Everything written to ``name`` so far, in key order (for a later stage that needs it)."""
-        return self._table(name, columns)
+        """Everything written to ``name`` so far, in key order, as one DataFrame (for a later
+        stage that needs the whole table)."""
+        if name in self._frames:
+            return self._frames[name]
+        parts = list(self._chunks(name, columns))
+        return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0].reset_index(drop=True)
 
     # -- finishing ------------------------------------------------------------------------
-    def _table(self, name: str, columns=None) -> pd.DataFrame:
-        import pyarrow.parquet as pq
+    def _close_runs(self, name: str) -> list[str]:
+        paths = []
+        for run in self._runs.get(name, []):
+            if run[1] is not None:
+                run[1].close()
+                run[1] = None
+            paths.append(run[0])
+        return paths
 
-        if name in self._frames and name not in self._spill:
-            return self._frames[name]
-        tmp, writer = self._spill[name]
-        if writer is None:
-            return self._frames.get(name, pd.DataFrame())
-        if writer is not _Closed:
-            writer.close()
-            self._spill[name] = (tmp, _Closed)
-        df = pq.read_table(tmp, columns=columns).to_pandas()
-        k = self._key.get(name)
-        if k and not self._ordered[name]:
-            df = df.sort_values(k, kind="stable").reset_index(drop=True)
-        return df
-
-    def _chunks(self, name: str):
-        """The rows of a spilled table in key order, as DataFrames of SINK_CHUNK_ROWS rows."""
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-
-        tmp, writer = self._spill[name]
-        if writer is None:
-            yield self._frames.get(name, pd.DataFrame())
+    def _chunks(self, name: str, columns=None):
+        """The rows of a spilled table in key order, as DataFrames of SINK_CHUNK_ROWS rows (the
+        sorted runs merged a chunk at a time)."""
+        paths = self._close_runs(name)
+        if not paths:
+            empty = self._empty.get(name, pd.DataFrame())
+            yield empty[columns] if columns else empty
             return
-        if writer is not _Closed:
-            writer.close()
-            self._spill[name] = (tmp, _Closed)
-        if not self._ordered[name] and self._key.get(name):
-            yield from _split(self._table(name), SINK_CHUNK_ROWS)
-            return
-        pf = pq.ParquetFile(tmp)
-        buf, n = [], 0
-        for batch in pf.iter_batches(batch_size=SINK_CHUNK_ROWS):
-            buf.append(batch)
-            n += batch.num_rows
-            while n >= SINK_CHUNK_ROWS:
-                t = pa.Table.from_batches(buf)
-                yield t.slice(0, SINK_CHUNK_ROWS).to_pandas()
-                rest = t.slice(SINK_CHUNK_ROWS)
-                buf, n = rest.to_batches(), rest.num_rows
-        if n or not self.rows.get(name):
-            yield (pa.Table.from_batches(buf, schema=pf.schema_arrow).to_pandas())
+        streams = [_run_chunks(p, columns) for p in paths]
+        if len(streams) == 1:
+            yield from _rechunk(streams[0], SINK_CHUNK_ROWS)
+        else:
+            yield from _rechunk(_merge_sorted(streams, self._key[name]), SINK_CHUNK_ROWS)
 
     def commit(self) -> list[Path]:
         """Write every table under its final name, all or nothing; returns the paths."""
         import pyarrow as pa
         import pyarrow.parquet as pq
 
-        names = list(dict.fromkeys(list(self._spill) + list(self._frames)))
+        names = list(dict.fromkeys(list(self._empty) + list(self._frames)))
         pending: list[tuple[str, Path]] = []
         try:
             for name in names:
                 path = self.out / f"{name}.{self.fmt}"
                 fd, tmp = _temp_for(path)
                 pending.append((tmp, path))
-                chunks = self._chunks(name) if name in self._spill else _split(self._frames[name], SINK_CHUNK_ROWS)
+                chunks = _split(self._frames[name], SINK_CHUNK_ROWS) if name in self._frames else self._chunks(name)
                 with os.fdopen(fd, "wb") as fh:
                     if self.fmt == "csv":
                         for i, df in enumerate(chunks):
@@ -326,7 +310,7 @@ class TableSink:
             self.abort()
             raise
         written = []
-        for i, (tmp, path) in enumerate(pending):
+        for tmp, path in pending:
             os.replace(tmp, path)
             written.append(path)
         ours = _known_table_names() | set(names)
@@ -345,14 +329,15 @@ class TableSink:
         self._done = True
 
     def _cleanup(self) -> None:
-        for tmp, writer in self._spill.values():
-            if writer is not None and writer is not _Closed:
-                try:
-                    writer.close()
-                except Exception:
-                    pass
-            _unlink(tmp)
-        self._spill.clear()
+        for name in list(self._runs):
+            for run in self._runs[name]:
+                if run[1] is not None:
+                    try:
+                        run[1].close()
+                    except Exception:
+                        pass
+                _unlink(run[0])
+        self._runs.clear()
 
     def __enter__(self) -> "TableSink":
         return self
@@ -362,8 +347,75 @@ class TableSink:
             self.abort()
 
 
-class _Closed:
-    """Marks a spill whose writer is closed."""
+def _run_chunks(path: str, columns=None):
+    import pyarrow.parquet as pq
+
+    pf = pq.ParquetFile(path)
+    for batch in pf.iter_batches(batch_size=SINK_CHUNK_ROWS, columns=columns):
+        yield batch.to_pandas()
+
+
+def _rechunk(frames, n: int):
+    """The same rows as DataFrames of exactly ``n`` rows (the last one shorter)."""
+    buf, size, any_out = [], 0, False
+    for df in frames:
+        if not len(df):
+            continue
+        buf.append(df)
+        size += len(df)
+        while size >= n:
+            whole = pd.concat(buf, ignore_index=True) if len(buf) > 1 else buf[0].reset_index(drop=True)
+            yield whole.iloc[:n]
+            any_out = True
+            rest = whole.iloc[n:]
+            buf, size = ([rest] if len(rest) else []), len(rest)
+    if buf or not any_out:
+        last = pd.concat(buf, ignore_index=True) if len(buf) > 1 else (buf[0] if buf else None)
+        if last is not None:
+            yield last.reset_index(drop=True)
+
+
+def _upto(df: pd.DataFrame, key: list[str], bound: tuple) -> "pd.Series":
+    """Rows of ``df`` whose key tuple is <= ``bound`` (lexicographic)."""
+    le = pd.Series(True, index=df.index)  # equal on every column
+    out = pd.Series(False, index=df.index)
+    for c, b in zip(key, bound):
+        col = df[c]
+        out |= le & (col < b).fillna(False).astype(bool)
+        le &= (col == b).fillna(False).astype(bool)
+    return out | le
+
+
+def _merge_sorted(streams: list, key: list[str]):
+    """Merge chunk streams that are each sorted by ``key`` into one sorted stream; equal keys
+    keep the order of the streams (a stable sort of their concatenation), memory a few chunks."""
+    bufs: list = [None] * len(streams)
+    done = [False] * len(streams)
+
+    def fill(i):
+        while bufs[i] is None or not len(bufs[i]):
+            nxt = next(streams[i], None)
+            if nxt is None:
+                done[i], bufs[i] = True, None
+                return
+            bufs[i] = nxt
+
+    for i in range(len(streams)):
+        fill(i)
+    while any(b is not None for b in bufs):
+        live = [i for i, b in enumerate(bufs) if b is not None]
+        # every row up to the smallest "last key" among the buffers is final
+        bound = min(tuple(bufs[i][c].iloc[-1] for c in key) for i in live)
+        taken = []
+        for i in live:
+            m = _upto(bufs[i], key, bound)
+            taken.append(bufs[i][m])
+            bufs[i] = bufs[i][~m]
+            if not len(bufs[i]):
+                bufs[i] = None
+                fill(i)
+        out = pd.concat(taken, ignore_index=True)
+        yield out.sort_values(key, kind="stable").reset_index(drop=True)
 
 
 def _split(df: pd.DataFrame, n: int):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import html
+import itertools
 import json
 import multiprocessing as mp
 import os
@@ -28,7 +29,7 @@ from .ingest import IngestError, discover, display_path, mark_duplicates, read_a
 from .text import Doc, Sentence, split_sentences
 
 __all__ = ["Corpus", "load_corpus", "find_metadata", "plan_corpus", "ingest_file", "assemble_corpus",
-           "process_files", "assemble_parts", "Part", "extract_doc", "assemble_extraction", "run_extraction", "run_spread", "POOL_MIN_FILES"]
+           "process_files", "assemble_parts", "Part", "extract_doc", "extract_docs", "assemble_extraction", "run_extraction", "run_spread", "POOL_MIN_FILES"]
 
 # Measured on the 2-core machine (ingest of 3-5 KB articles, fork start): 150 files 0.38 s in a
 # loop vs 0.28 s with a pool of 2; 400 files 0.97 vs 0.60 s; 1000 files 2.39 vs 1.60 s. Below
@@ -505,7 +506,8 @@ def load_corpus(path: str | os.PathLike, metadata: str | os.PathLike | None = No
     t = time.perf_counter()
     try:
         corpus = assemble_parts(plan, run(fn, batches, "read", [len(b) for b in batches]),
-                                extract=extract, ref_year=ref_year, run=run, timings=timings, sink=sink)
+                                extract=extract, ref_year=ref_year, run=run, timings=timings, sink=sink,
+                                workers=workers)
     finally:
         pool.close()
     timings["read_s"] = time.perf_counter() - t
@@ -517,14 +519,15 @@ def load_corpus(path: str | os.PathLike, metadata: str | os.PathLike | None = No
 
 
 def assemble_parts(plan: Plan, parts: Iterable[Part], *, extract: bool = True, ref_year: int | None = None,
-                   run: Callable | None = None, timings: dict | None = None, sink=None) -> Corpus:
+                   run: Callable | None = None, timings: dict | None = None, sink=None,
+                   workers: int = 1) -> Corpus:
     """Build a :class:`Corpus` from the :func:`process_files` results of a plan's batches, in
     plan order: rejects, same-id files, duplicates, the reference year, and the extraction of
     the articles the batches left (undated ones, same-id files), through ``run(fn, items,
     desc)`` (a plain loop by default)."""
     import time
 
-    run = run or (lambda fn, items, desc: map(fn, items))
+    run = run or (lambda fn, items, desc, sizes=None: map(fn, items))
     meta = plan.meta
     rejects = [{"path": p, "reason": r, "kind": "file"} for p, r in plan.unlisted]
     frames: dict[str, list] = {t: [] for t in ("articles", "sentences", "sources", "flights", "claims")}
@@ -585,12 +588,12 @@ def assemble_parts(plan: Plan, parts: Iterable[Part], *, extract: bool = True, r
         if pending:
             sub = articles[articles["article_id"].isin(set(pending))]
             subs = sentences[sentences["article_id"].isin(set(pending))]
-            frames_late = _extraction_frames(run(extract_doc, list(_docs(sub, subs, corpus.ref_year)), "extract"))
-            if sink is not None:
-                _to_sink(sink, ("sources", "flights", "claims"), frames_late)
-            else:
-                for t_, f in zip(("sources", "flights", "claims"), frames_late):
-                    frames[t_].append(f)
+            for frames_late in _extract_in_waves(_docs(sub, subs, corpus.ref_year), len(sub), run, workers):
+                if sink is not None:
+                    _to_sink(sink, ("sources", "flights", "claims"), frames_late)
+                else:
+                    for t_, f in zip(("sources", "flights", "claims"), frames_late):
+                        frames[t_].append(f)
         key = ["article_id", "start", "end"]
         done = ids_in_order and not pending
         corpus.sources = _concat(frames["sources"], "sources", key, done)
@@ -601,6 +604,26 @@ def assemble_parts(plan: Plan, parts: Iterable[Part], *, extract: bool = True, r
         timings["ingest_cpu_s"] = cpu["ingest"]
         timings["extract_cpu_s"] = cpu["extract"]
     return corpus
+
+
+def extract_docs(docs: list[Doc]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The sources, flights and claims tables of a batch of articles (each sorted). Pure and
+    picklable, for any :data:`Mapper`."""
+    return _extraction_frames(_extract_one(d) for d in docs)
+
+
+def _extract_in_waves(docs: Iterator[Doc], n: int, run: Callable, workers: int) -> Iterator:
+    """:func:`extract_docs` over batches of ``docs``, a few batches per worker at a time, so
+    that only the articles in flight are held as Doc objects; results in input order."""
+    size = max(BATCH_MIN, min(BATCH_MAX, -(-n // (max(workers, 1) * 8))))
+    wave = size * max(workers, 1) * 4
+    docs = iter(docs)
+    while True:
+        chunk = list(itertools.islice(docs, wave))
+        if not chunk:
+            return
+        batches = [chunk[i:i + size] for i in range(0, len(chunk), size)]
+        yield from run(extract_docs, batches, "extract", [len(b) for b in batches])
 
 
 def _to_sink(sink, names, frames) -> None:

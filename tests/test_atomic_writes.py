@@ -166,3 +166,22 @@ def test_sink_interrupted_leaves_the_folder_as_it_was(tmp_path, fmt):
             sink.write("sentences", tables(30)["sentences"], key=["article_id", "start"])
             raise Interrupted
     assert snapshot(tmp_path) == before  # no spill, no half table, old tables intact
+
+
+def test_sink_merges_many_interleaved_runs_as_a_stable_sort(tmp_path, monkeypatch):
+    import random
+
+    monkeypatch.setattr(output, "SINK_CHUNK_ROWS", 37)  # merges across many chunk boundaries
+    rng = random.Random(5)
+    arts = [f"a{i:04d}" for i in range(300)]
+    rng.shuffle(arts)
+    rows = [(a, rng.randrange(50), k) for a in arts for k in range(rng.randrange(0, 6))]
+    df = pd.DataFrame(rows, columns=["article_id", "start", "seq"])
+    cuts = sorted(rng.sample(range(1, len(df)), 40))
+    with output.TableSink(tmp_path, "parquet") as sink:
+        for b in _batches(df, cuts):
+            sink.write("claims", b.sort_values(["article_id", "start"], kind="stable"), key=["article_id", "start"])
+        sink.commit()
+    got = pd.read_parquet(tmp_path / "claims.parquet")
+    want = df.sort_values(["article_id", "start"], kind="stable").reset_index(drop=True)
+    pd.testing.assert_frame_equal(got, want)
