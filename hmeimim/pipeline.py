@@ -285,10 +285,6 @@ class Part:
     cpu: dict[str, float] = field(default_factory=dict)
 
 
-def _empty_extraction() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    return tuple(schema.conform(t, _frame([], t)) for t in ("sources", "flights", "claims"))
-
-
 def _extraction_frames(results: Iterable) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     src, fl, cl = [], [], []
     for s, f, c in results:
@@ -419,6 +415,17 @@ def ingest_file(job: tuple[Path, Path, dict]):
     return _ingest_one(job)
 
 
+def _claim_id(row: dict, seen_ids: dict[str, str], rejects: list[dict]) -> bool:
+    """Record the file's article id, or reject the file when an earlier one has that id."""
+    aid = row["article_id"]
+    if aid in seen_ids:
+        rejects.append({"path": row["path"], "kind": "file",
+                        "reason": f"another file has the same id {aid!r} ({seen_ids[aid]}); ids are file stems and must be unique"})
+        return False
+    seen_ids[aid] = row["path"]
+    return True
+
+
 def assemble_corpus(plan: Plan, results: Iterable) -> Corpus:
     """Build the ``articles``, ``sentences`` and ``rejects`` tables from :func:`ingest_file` results."""
     meta = plan.meta
@@ -428,11 +435,8 @@ def assemble_corpus(plan: Plan, results: Iterable) -> Corpus:
         if rej:
             rejects.append({"path": rej[0], "reason": rej[1], "kind": "file"})
             continue
-        if row["article_id"] in seen_ids:
-            rejects.append({"path": row["path"], "kind": "file",
-                            "reason": f"another file has the same id {row['article_id']!r} ({seen_ids[row['article_id']]}); ids are file stems and must be unique"})
+        if not _claim_id(row, seen_ids, rejects):
             continue
-        seen_ids[row["article_id"]] = row["path"]
         rows.append(row)
         sent_rows.extend(sents)
     known = set(seen_ids) | {Path(r["path"]).stem for r in rejects}
@@ -541,11 +545,8 @@ def assemble_parts(plan: Plan, parts: Iterable[Part], *, extract: bool = True, r
         for aid, p in part.ids:
             seen_ids[aid] = p
         for row, sents in part.held:  # files sharing an id: the first that reads wins, as in plan order
-            if row["article_id"] in seen_ids:
-                rejects.append({"path": row["path"], "kind": "file",
-                                "reason": f"another file has the same id {row['article_id']!r} ({seen_ids[row['article_id']]}); ids are file stems and must be unique"})
+            if not _claim_id(row, seen_ids, rejects):
                 continue
-            seen_ids[row["article_id"]] = row["path"]
             held_rows.append(row)
             held_sents.extend(sents)
             pending.append(row["article_id"])
@@ -653,15 +654,7 @@ def extract_doc(doc: Doc) -> tuple[list[dict], list[dict], list[dict]]:
 
 def assemble_extraction(corpus: Corpus, results: Iterable) -> Corpus:
     """Fill ``sources``, ``flights`` and ``claims`` from :func:`extract_doc` results."""
-    src, fl, cl = [], [], []
-    for s, f, c in results:
-        src += s
-        fl += f
-        cl += c
-    key = ["article_id", "start", "end"]
-    corpus.sources = _sorted(schema.conform("sources", _frame(src, "sources")), key)
-    corpus.flights = _sorted(schema.conform("flights", _frame(fl, "flights")), key)
-    corpus.claims = _sorted(schema.conform("claims", _frame(cl, "claims")), key)
+    corpus.sources, corpus.flights, corpus.claims = _extraction_frames(results)
     return corpus
 
 
