@@ -125,7 +125,7 @@ def _hedge_pattern(hedges: tuple[str, ...], guards: tuple[str, ...], lang: str) 
     return re.compile(rf"(?<!\w)(?:{alts})(?!\w)")
 
 
-@functools.lru_cache(maxsize=262_144)
+@functools.lru_cache(maxsize=65_536)
 def _fold(s: str) -> str:
     """Lower case, Arabic letter variants and diacritics folded, ё -> е, typographic apostrophes."""
     s = _AR_MARKS.sub("", s.lower()).translate(_AR_FOLD)
@@ -652,7 +652,7 @@ def _gazetteer_hits(text: str, lo: int, hi: int, lx: _Lex) -> list[_Val]:
     return lx.gazetteer.find(text, lo, hi) if lx.gazetteer is not None else []
 
 
-@functools.lru_cache(maxsize=262_144)
+@functools.lru_cache(maxsize=65_536)
 def _is_cap(tok: str) -> bool:
     if tok[:1].isupper():
         return True

@@ -52,12 +52,13 @@ def _cmd_extract(args) -> int:
         corpus = load_corpus(corpus_dir, args.metadata, workers=args.workers, spread=False, sink=sink,
                              mapper=engine_.mapper if engine_ else None,
                              progress=None if not args.quiet else False, ref_year=args.ref_year)
-        for name in ("articles", "sentences", "rejects"):  # the contract the codebook documents
+        for name in ("articles", "rejects"):  # the contract the codebook documents
             df = getattr(corpus, name)
             schema.validate(name, df)
             sink.put(name, df)
         if not args.no_spread:
             corpus.claims = sink.read("claims")
+            corpus.sentences = sink.read("sentences")
             if engine_ is not None:
                 engine_.spread(corpus)  # the candidate search on the cluster
             else:
@@ -66,7 +67,7 @@ def _cmd_extract(args) -> int:
                 sink.put(name, df)
         written = sink.commit()
     s = corpus.summary()
-    print(f"{s['articles']} articles, {s['rejects']} rejected, {s['sentences']} sentences, "
+    print(f"{s['articles']} articles, {s['rejects']} rejected, {sink.rows.get('sentences', 0)} sentences, "
           f"{sink.rows.get('sources', 0)} sources, {sink.rows.get('flights', 0)} flight mentions, "
           f"{sink.rows.get('claims', 0)} claims -> {len(written)} tables in {args.out}")
     return 0

@@ -479,10 +479,11 @@ def load_corpus(path: str | os.PathLike, metadata: str | os.PathLike | None = No
     timings: a dict to receive the CPU seconds of each stage summed over all processes
         (``ingest_cpu_s``, ``extract_cpu_s``) and the wall-clock seconds of reading and
         extracting (``read_s``) and of the spread (``spread_s``).
-    sink: a :class:`hmeimim.output.TableSink`: the ``sources``, ``flights`` and ``claims``
-        rows go to it batch by batch (validated against the codebook) and the corpus keeps
-        those tables empty, so memory stays bounded however large the corpus (the spread stage,
-        which needs the claims, is then the caller's to run: ``hmeimim extract`` does).
+    sink: a :class:`hmeimim.output.TableSink`: the ``sentences``, ``sources``, ``flights`` and
+        ``claims`` rows go to it batch by batch (validated against the codebook) and the corpus
+        keeps those tables empty (``sink.read(name)`` gives them back), so memory stays bounded
+        however large the corpus; the spread stage, which needs the claims, is then the
+        caller's to run (``hmeimim extract`` does).
 
     Files are read and extracted in batches (:func:`process_files`), one task per batch, so
     the text is read, split and extracted in the same process and comes back as compact
@@ -557,7 +558,11 @@ def assemble_parts(plan: Plan, parts: Iterable[Part], *, extract: bool = True, r
         cpu.update(part.cpu)
         if sink is not None and extract:
             _to_sink(sink, ("sources", "flights", "claims"), (part.sources, part.flights, part.claims))
-            part.sources = part.flights = part.claims = None
+            _to_sink(sink, ("sentences",), (part.sentences,), key=SENTENCE_KEY)
+            # only the sentences of the articles still to extract stay in memory
+            frames["sentences"][-1] = (part.sentences[part.sentences["article_id"].isin(set(part.undated))]
+                                       if part.undated else None)
+            part.sources = part.flights = part.claims = part.sentences = None
             for t in ("sources", "flights", "claims"):
                 frames[t].clear()
     known = set(seen_ids) | {Path(r["path"]).stem for r in rejects}
@@ -571,6 +576,8 @@ def assemble_parts(plan: Plan, parts: Iterable[Part], *, extract: bool = True, r
         dup_keys += [(r["article_id"], r["published"] or "", r["sha256"], content_key(r["text"])) for r in held_rows]
         frames["articles"].append(schema.conform("articles", pd.DataFrame(held_rows)))
         frames["sentences"].append(_sentence_frame(held_sents))
+        if sink is not None and extract:
+            _to_sink(sink, ("sentences",), (frames["sentences"][-1],), key=SENTENCE_KEY)
 
     articles = _concat(frames["articles"], "articles", ["article_id"], False)
     copies = _duplicates(dup_keys)
@@ -600,6 +607,8 @@ def assemble_parts(plan: Plan, parts: Iterable[Part], *, extract: bool = True, r
         corpus.sources = _concat(frames["sources"], "sources", key, done)
         corpus.flights = _concat(frames["flights"], "flights", key, done)
         corpus.claims = _concat(frames["claims"], "claims", key, done)
+        if sink is not None:
+            corpus.sentences = schema.conform("sentences", _frame([], "sentences"))  # they are in the sink
         cpu["extract"] += time.process_time() - t
     if timings is not None:
         timings["ingest_cpu_s"] = cpu["ingest"]
@@ -627,11 +636,15 @@ def _extract_in_waves(docs: Iterator[Doc], n: int, run: Callable, workers: int) 
         yield from run(extract_docs, batches, "extract", [len(b) for b in batches])
 
 
-def _to_sink(sink, names, frames) -> None:
+SPAN_KEY = ["article_id", "start", "end"]
+SENTENCE_KEY = ["article_id", "sentence_id"]
+
+
+def _to_sink(sink, names, frames, key: list[str] = SPAN_KEY) -> None:
     for name, df in zip(names, frames):
         df = df if df is not None else schema.conform(name, _frame([], name))
         schema.validate(name, df)
-        sink.write(name, df, key=["article_id", "start", "end"])
+        sink.write(name, df, key=key)
 
 
 def _parts_in_order(frames: list[pd.DataFrame]) -> bool:

@@ -436,7 +436,7 @@ def _tok_entry(lex: _Lex, tok: str, lang: str) -> tuple:
     ks = _token_keys(tok, lang)
     cues = lex.cues
     e = (ks, _single_profile(lex.trie, ks), any(k in cues for k in ks))
-    if len(lex.tokens) < 500_000:
+    if len(lex.tokens) < 50_000:  # per language: bounded memory on an open vocabulary
         lex.tokens[tok] = e
     return e
 
