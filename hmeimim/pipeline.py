@@ -607,7 +607,9 @@ def assemble_parts(plan: Plan, parts: Iterable[Part], *, extract: bool = True, r
         corpus.sources = _concat(frames["sources"], "sources", key, done)
         corpus.flights = _concat(frames["flights"], "flights", key, done)
         corpus.claims = _concat(frames["claims"], "claims", key, done)
-        if sink is not None:
+        if sink is not None:  # every table exists in the sink, if only with its columns (no files)
+            _to_sink(sink, ("sources", "flights", "claims"), (None, None, None))
+            _to_sink(sink, ("sentences",), (None,), key=SENTENCE_KEY)
             corpus.sentences = schema.conform("sentences", _frame([], "sentences"))  # they are in the sink
         cpu["extract"] += time.process_time() - t
     if timings is not None:

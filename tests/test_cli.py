@@ -71,3 +71,15 @@ def test_extract_no_spread_writes_the_extraction_tables_only(tmp_path):
     names = sorted(p.stem for p in tmp_path.iterdir())
     assert names == ["articles", "claims", "flights", "rejects", "sentences", "sources"]  # stale spread tables gone
     pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "claims.parquet"), full)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_extract_of_an_empty_folder_writes_every_table_with_its_columns(tmp_path, fmt):
+    (tmp_path / "corpus").mkdir()
+    assert main(["extract", str(tmp_path / "corpus"), "--out", str(tmp_path / "out"), "--format", fmt, "--quiet"]) == 0
+    names = sorted(p.stem for p in (tmp_path / "out").iterdir())
+    assert names == sorted(["articles", "sentences", "sources", "flights", "claims", "rejects",
+                            "claim_clusters", "claim_mentions", "mutations", "article_links"])
+    claims = pd.read_parquet(tmp_path / "out" / "claims.parquet") if fmt == "parquet" else \
+        pd.read_csv(tmp_path / "out" / "claims.csv")
+    assert len(claims) == 0 and list(claims.columns[:6]) == schema.columns("claims")[:6]
