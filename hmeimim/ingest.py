@@ -46,7 +46,7 @@ from . import lexicons
 from .text import normalize_with_repairs
 
 __all__ = ["ARTICLE_SUFFIXES", "read_article", "read_metadata", "discover", "infer_dates",
-           "detect_language", "decode_bytes", "mark_duplicates", "display_path", "LANGUAGES",
+           "detect_language", "decode_bytes", "duplicate_key", "find_duplicates", "display_path", "LANGUAGES",
            "IngestError", "MAX_BYTES", "MAX_CHARS", "MAX_TEXT_BYTES"]
 
 ARTICLE_SUFFIXES = (".txt", ".md", ".html", ".htm")
@@ -813,15 +813,27 @@ def content_key(text: str) -> str:
     return hashlib.sha1(_NEAR.sub("", text.casefold()).encode("utf-8")).hexdigest()
 
 
-def mark_duplicates(rows: list[dict]) -> None:
-    """Set ``duplicate_of`` on exact (same bytes) and near-exact (same words) copies, pointing
-    at the earliest published (then smallest id) article of each group. Rows are kept."""
-    order = sorted(range(len(rows)), key=lambda i: (rows[i]["published"] or "9999", rows[i]["article_id"]))
-    first_by_key: dict[str, str] = {}
-    for i in order:
-        r = rows[i]
-        keys = ("b:" + r["sha256"], "t:" + content_key(r["text"]))
-        original = next((first_by_key[k] for k in keys if k in first_by_key), "")
-        r["duplicate_of"] = original
-        for k in keys:
-            first_by_key.setdefault(k, r["article_id"])
+def duplicate_key(row: dict) -> tuple[str, str, str, str]:
+    """What :func:`find_duplicates` needs of an article row: (id, published, sha256 of the
+    bytes, :func:`content_key` of the text) -- small enough to gather for a whole corpus."""
+    return (row["article_id"], row["published"] or "", row["sha256"], content_key(row["text"]))
+
+
+def find_duplicates(keys: list[tuple[str, str, str, str]]) -> dict[str, str]:
+    """Exact (same bytes) and near-exact (same words) copies among articles given by their
+    :func:`duplicate_key`: ``{article_id: the original}``, the original being the earliest
+    published (then smallest id) article of each group; originals are not in the dict.
+
+    >>> find_duplicates([("b", "2025-10-30", "x", "t1"), ("a", "", "x", "t2"), ("c", "", "y", "t1")])
+    {'a': 'b', 'c': 'b'}
+    """
+    first: dict[str, str] = {}
+    out: dict[str, str] = {}
+    for aid, _pub, sha, ck in sorted(keys, key=lambda k: (k[1] or "9999", k[0])):
+        ks = ("b:" + sha, "t:" + ck)
+        original = next((first[k] for k in ks if k in first), "")
+        if original:
+            out[aid] = original
+        for k in ks:
+            first.setdefault(k, aid)
+    return out

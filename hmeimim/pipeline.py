@@ -25,11 +25,12 @@ from typing import Callable, Iterable, Iterator
 import pandas as pd
 
 from . import schema
-from .ingest import IngestError, discover, display_path, mark_duplicates, read_article, read_metadata
+from .ingest import (IngestError, discover, display_path, duplicate_key, find_duplicates, read_article,
+                     read_metadata)
 from .text import Doc, Sentence, split_sentences
 
-__all__ = ["Corpus", "load_corpus", "find_metadata", "plan_corpus", "ingest_file", "assemble_corpus",
-           "process_files", "assemble_parts", "Part", "extract_doc", "extract_docs", "assemble_extraction", "run_extraction", "run_spread", "POOL_MIN_FILES"]
+__all__ = ["Corpus", "load_corpus", "find_metadata", "plan_corpus", "process_files", "assemble_parts", "Part",
+           "extract_doc", "extract_docs", "assemble_extraction", "run_extraction", "run_spread", "POOL_MIN_FILES"]
 
 # Measured on the 2-core machine (ingest of 3-5 KB articles, fork start): 150 files 0.38 s in a
 # loop vs 0.28 s with a pool of 2; 400 files 0.97 vs 0.60 s; 1000 files 2.39 vs 1.60 s. Below
@@ -309,8 +310,6 @@ def process_files(jobs: list, extract: bool = True, ref_year: int | None = None,
     :data:`Mapper`."""
     import time
 
-    from .ingest import content_key
-
     c0 = time.process_time()
     rows, sents, rejects, held = [], [], [], []
     for job in jobs:
@@ -322,7 +321,7 @@ def process_files(jobs: list, extract: bool = True, ref_year: int | None = None,
         else:
             rows.append(row)
             sents.extend(ss)
-    dup_keys = [(r["article_id"], r["published"] or "", r["sha256"], content_key(r["text"])) for r in rows]
+    dup_keys = [duplicate_key(r) for r in rows]
     ids = [(r["article_id"], r["path"]) for r in rows]
     articles = schema.conform("articles", pd.DataFrame(rows) if rows else None)
     articles = articles.sort_values("article_id", kind="stable").reset_index(drop=True)
@@ -362,20 +361,6 @@ def _batches(jobs: list, workers: int) -> list[list]:
     return [jobs[i:i + size] for i in range(0, n, size)]
 
 
-def _duplicates(keys: list[tuple[str, str, str, str]]) -> dict[str, str]:
-    """article_id -> the article it copies (as :func:`hmeimim.ingest.mark_duplicates`)."""
-    first: dict[str, str] = {}
-    out: dict[str, str] = {}
-    for aid, _pub, sha, ck in sorted(keys, key=lambda k: (k[1] or "9999", k[0])):
-        ks = ("b:" + sha, "t:" + ck)
-        original = next((first[k] for k in ks if k in first), "")
-        if original:
-            out[aid] = original
-        for k in ks:
-            first.setdefault(k, aid)
-    return out
-
-
 # -- entry point ----------------------------------------------------------------------------
 
 Mapper = Callable[[Callable, list], Iterable]
@@ -409,12 +394,6 @@ def plan_corpus(path: str | os.PathLike, metadata: str | os.PathLike | None = No
     return Plan(root, [(p, root, meta.rows.get(p.stem, {})) for p in files], unlisted, meta)
 
 
-def ingest_file(job: tuple[Path, Path, dict]):
-    """Read one file (a :class:`Plan` job): ``(article row, None, sentence rows)`` or
-    ``(None, (path, reason), [])``. Pure and picklable, for any :data:`Mapper`."""
-    return _ingest_one(job)
-
-
 def _claim_id(row: dict, seen_ids: dict[str, str], rejects: list[dict]) -> bool:
     """Record the file's article id, or reject the file when an earlier one has that id."""
     aid = row["article_id"]
@@ -424,35 +403,6 @@ def _claim_id(row: dict, seen_ids: dict[str, str], rejects: list[dict]) -> bool:
         return False
     seen_ids[aid] = row["path"]
     return True
-
-
-def assemble_corpus(plan: Plan, results: Iterable) -> Corpus:
-    """Build the ``articles``, ``sentences`` and ``rejects`` tables from :func:`ingest_file` results."""
-    meta = plan.meta
-    rejects = [{"path": p, "reason": r, "kind": "file"} for p, r in plan.unlisted]
-    rows, sent_rows, seen_ids = [], [], {}
-    for row, rej, sents in results:
-        if rej:
-            rejects.append({"path": rej[0], "reason": rej[1], "kind": "file"})
-            continue
-        if not _claim_id(row, seen_ids, rejects):
-            continue
-        rows.append(row)
-        sent_rows.extend(sents)
-    known = set(seen_ids) | {Path(r["path"]).stem for r in rejects}
-    for aid in sorted(set(meta.rows) - known):
-        rejects.append({"path": f"metadata.csv#{aid}", "kind": "metadata",
-                        "reason": f"metadata row for id {aid!r}, but no article file has that id"})
-    rejects += [{"path": w, "reason": r, "kind": "metadata"} for w, r in meta.problems]
-
-    mark_duplicates(rows)
-    articles = schema.conform("articles", pd.DataFrame(rows)).sort_values("article_id", kind="stable").reset_index(drop=True)
-    sentences = schema.conform("sentences", pd.DataFrame(sent_rows, columns=schema.columns("sentences")))
-    sentences = sentences.sort_values(["article_id", "sentence_id"], kind="stable").reset_index(drop=True)
-    rej = schema.conform("rejects", pd.DataFrame(rejects, columns=schema.columns("rejects")))
-    rej = rej.sort_values(["kind", "path"], kind="stable").reset_index(drop=True)
-    return Corpus(plan.root, articles, sentences, rej, ref_year=reference_year(articles),
-                  n_files=len(plan.jobs) + len(plan.unlisted))
 
 
 def load_corpus(path: str | os.PathLike, metadata: str | os.PathLike | None = None, *,
@@ -571,16 +521,14 @@ def assemble_parts(plan: Plan, parts: Iterable[Part], *, extract: bool = True, r
                         "reason": f"metadata row for id {aid!r}, but no article file has that id"})
     rejects += [{"path": w, "reason": r, "kind": "metadata"} for w, r in meta.problems]
     if held_rows:
-        from .ingest import content_key
-
-        dup_keys += [(r["article_id"], r["published"] or "", r["sha256"], content_key(r["text"])) for r in held_rows]
+        dup_keys += [duplicate_key(r) for r in held_rows]
         frames["articles"].append(schema.conform("articles", pd.DataFrame(held_rows)))
         frames["sentences"].append(_sentence_frame(held_sents))
         if sink is not None and extract:
             _to_sink(sink, ("sentences",), (frames["sentences"][-1],), key=SENTENCE_KEY)
 
     articles = _concat(frames["articles"], "articles", ["article_id"], False)
-    copies = _duplicates(dup_keys)
+    copies = find_duplicates(dup_keys)
     if copies:
         articles["duplicate_of"] = articles["article_id"].map(copies).astype("string")
     ids_in_order = not held_rows and _parts_in_order(frames["articles"])
