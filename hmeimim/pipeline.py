@@ -480,8 +480,6 @@ def assemble_parts(plan: Plan, parts: Iterable[Part], *, extract: bool = True, r
     plan order: rejects, same-id files, duplicates, the reference year, and the extraction of
     the articles the batches left (undated ones, same-id files), through ``run(fn, items,
     desc)`` (a plain loop by default)."""
-    import time
-
     run = run or (lambda fn, items, desc, sizes=None: map(fn, items))
     meta = plan.meta
     rejects = [{"path": p, "reason": r, "kind": "file"} for p, r in plan.unlisted]
@@ -540,11 +538,11 @@ def assemble_parts(plan: Plan, parts: Iterable[Part], *, extract: bool = True, r
     if ref_year is not None:
         corpus.ref_year = int(ref_year)
     if extract:
-        t = time.process_time()
         if pending:
             sub = articles[articles["article_id"].isin(set(pending))]
             subs = sentences[sentences["article_id"].isin(set(pending))]
-            for frames_late in _extract_in_waves(_docs(sub, subs, corpus.ref_year), len(sub), run, workers):
+            for frames_late, seconds in _extract_in_waves(_docs(sub, subs, corpus.ref_year), len(sub), run, workers):
+                cpu["extract"] += seconds  # in whichever process ran the batch
                 if sink is not None:
                     _to_sink(sink, ("sources", "flights", "claims"), frames_late)
                 else:
@@ -559,7 +557,6 @@ def assemble_parts(plan: Plan, parts: Iterable[Part], *, extract: bool = True, r
             _to_sink(sink, ("sources", "flights", "claims"), (None, None, None))
             _to_sink(sink, ("sentences",), (None,), key=SENTENCE_KEY)
             corpus.sentences = schema.conform("sentences", _frame([], "sentences"))  # they are in the sink
-        cpu["extract"] += time.process_time() - t
     if timings is not None:
         timings["ingest_cpu_s"] = cpu["ingest"]
         timings["extract_cpu_s"] = cpu["extract"]
@@ -574,7 +571,8 @@ def extract_docs(docs: list[Doc]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFr
 
 def _extract_in_waves(docs: Iterator[Doc], n: int, run: Callable, workers: int) -> Iterator:
     """:func:`extract_docs` over batches of ``docs``, a few batches per worker at a time, so
-    that only the articles in flight are held as Doc objects; results in input order."""
+    that only the articles in flight are held as Doc objects; yields each batch's frames and
+    CPU seconds, in input order."""
     size = max(BATCH_MIN, min(BATCH_MAX, -(-n // (max(workers, 1) * 8))))
     wave = size * max(workers, 1) * 4
     docs = iter(docs)
@@ -583,7 +581,16 @@ def _extract_in_waves(docs: Iterator[Doc], n: int, run: Callable, workers: int) 
         if not chunk:
             return
         batches = [chunk[i:i + size] for i in range(0, len(chunk), size)]
-        yield from run(extract_docs, batches, "extract", [len(b) for b in batches])
+        yield from run(_extract_docs_timed, batches, "extract", [len(b) for b in batches])
+
+
+def _extract_docs_timed(docs: list[Doc]) -> tuple[tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame], float]:
+    """:func:`extract_docs` and the CPU seconds it took in the process that ran it."""
+    import time
+
+    c = time.process_time()
+    frames = extract_docs(docs)
+    return frames, time.process_time() - c
 
 
 SPAN_KEY = ["article_id", "start", "end"]
