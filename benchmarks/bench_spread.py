@@ -13,7 +13,8 @@ per step), CPU seconds of the spread call (``cpu_seconds``: the machine may be s
 wall clock says more about the neighbours than about the code), peak RSS in MB, clusters, pairwise recall of the planted re-tellings (same story, same language,
 sampled) and precision (sampled pairs put in one cluster that re-tell the same story). The
 ratio of seconds per claim between sizes shows how close to linear the cost is. Not a test:
-numbers depend on the machine.
+numbers depend on the machine. ``--save DIR`` also writes the four tables of each size to
+``DIR/<size>/<table>.parquet``, to check that a change of the code keeps them identical.
 """
 from __future__ import annotations
 
@@ -142,7 +143,7 @@ def synth(n_claims: int, seed: int = 0):
     return pd.DataFrame(arts), pd.DataFrame(sents), pd.DataFrame(rows)
 
 
-def run_one(n: int, seed: int) -> dict:
+def run_one(n: int, seed: int, save: str | None = None) -> dict:
     from pathlib import Path as _P
 
     import numpy as np
@@ -166,6 +167,11 @@ def run_one(n: int, seed: int) -> dict:
     seconds = time.perf_counter() - t
     cpu = time.process_time() - cpu0
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    if save:
+        out_dir = _P(save) / str(n)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for name, df in tables.items():
+            df.to_parquet(out_dir / f"{name}.parquet")
     m = tables["claim_mentions"].set_index("claim_id")
     cluster = claims["claim_id"].map(m["cluster_id"]).to_numpy()
     lang = claims["language"].to_numpy()
@@ -255,6 +261,7 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--sizes", type=int, nargs="+", default=[1000, 100000])
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--save", metavar="DIR", help="write each size's tables to DIR/<size>/<table>.parquet")
     p.add_argument("--one", type=int, help=argparse.SUPPRESS)
     p.add_argument("--calibrate", action="store_true", help="precision/recall of the text threshold on the seeds")
     a = p.parse_args()
@@ -262,12 +269,12 @@ def main() -> None:
         calibrate()
         return
     if a.one:
-        print(json.dumps(run_one(a.one, a.seed)), flush=True)
+        print(json.dumps(run_one(a.one, a.seed, a.save)), flush=True)
         return
     results = []
     for n in a.sizes:
-        out = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--one", str(n), "--seed", str(a.seed)],
-                             capture_output=True, text=True, check=True)
+        cmd = [sys.executable, str(Path(__file__).resolve()), "--one", str(n), "--seed", str(a.seed)]
+        out = subprocess.run(cmd + (["--save", a.save] if a.save else []), capture_output=True, text=True, check=True)
         line = out.stdout.strip().splitlines()[-1]
         print(line, flush=True)
         results.append(json.loads(line))

@@ -89,11 +89,15 @@ from __future__ import annotations
 import functools
 import json
 import math
+import os
 import re
+from array import array
 from collections import Counter, defaultdict
 from datetime import date, timedelta
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from operator import itemgetter
 
 import numpy as np
 import pandas as pd
@@ -141,7 +145,7 @@ class SpreadConfig:
     chunk: int = 2000                  # rows per sparse product chunk (at most)
     product_budget: int = 4_000_000    # entries per sparse product chunk (bounds memory)
     term_cap: int = 200                # words used by more claims go to blocking, not to the product
-    pair_chunk: int = 20_000           # pairs scored at once (bounds memory)
+    pair_chunk: int = 5_000            # pairs scored at once (bounds memory; small blocks are reused)
     link_threshold: float = 0.5        # article link score
     link_window: int = 6               # candidate article pairs per cluster: predecessors
     antecedent_text: float = 0.42      # an earlier sentence this similar is an antecedent
@@ -164,41 +168,361 @@ def _split(v) -> list[str]:
     return [x for x in s.split("|") if x] if s else []
 
 
-_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_TOK = re.compile(rf"[{_CJK}]+|[^\W_]+")
+def _strings(col) -> np.ndarray:
+    """A column's cells as strings (``_s`` of each, in bulk): an object array."""
+    return pd.Series(col, dtype=object).fillna("").astype(str).to_numpy(dtype=object)
+
+
+def _distinct_rows(*cols) -> tuple[np.ndarray, list[tuple]]:
+    """(each row's number, the distinct rows as tuples) of equally long columns, numbered in order
+    of first appearance."""
+    codes, values = zip(*(pd.factorize(np.asarray(c, dtype=object)) for c in cols))
+    key = np.zeros(len(codes[0]), dtype=np.int64)
+    for c, v in zip(codes, values):
+        key = pd.factorize(key * (len(v) + 1) + c + 1)[0]
+    first = np.flatnonzero(np.r_[True, key[1:] > np.maximum.accumulate(key)[:-1]]) if len(key) else key
+    return key, [tuple(v[c[k]] for c, v in zip(codes, values)) for k in first.tolist()]
+
+
 _AR_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ـ": None})
 
 
-def _words(text: str) -> list[str]:
-    """Lower-cased words cut to 6 letters (a cheap stemmer for inflected languages); Chinese as
-    character bigrams."""
-    out = []
-    for m in _TOK.finditer(text.lower().translate(_AR_FOLD).replace("ё", "е")):
-        w = m.group()
-        if "\u3400" <= w[0] <= "\ufaff":
-            out.extend(w[i:i + 2] for i in range(max(1, len(w) - 1)))
-        else:
-            out.append(w[:6])
+_FOLD = [(chr(k), v or "") for k, v in _AR_FOLD.items()] + [("ё", "е")]
+
+
+def _fold(text: str) -> str:
+    """Lower case, Arabic letter variants folded, ё as е (the same as ``.translate(_AR_FOLD)``:
+    no replacement is replaced again; ``str.replace`` is much faster on long texts)."""
+    text = text.lower()
+    for a, b in _FOLD:
+        if a in text:
+            text = text.replace(a, b)
+    return text
+
+
+# --- text features -----------------------------------------------------------------------------------------
+#
+# The TF-IDF matrices of scikit-learn's TfidfVectorizer (sublinear tf, smooth idf, l2 rows,
+# float32), value for value and in its storage order -- each row's columns in the order of the
+# n-grams' first appearance in the documents, the columns numbered in the order of the n-grams'
+# text -- so that every similarity, and every threshold decision taken on one, is the same. The
+# n-grams are found with NumPy on the code points of all documents at once (one dictionary
+# look-up per n-gram in Python is what makes TfidfVectorizer slow); the analyzers are:
+#   word  ``token_pattern=r"(?u)\b\w+\b", ngram_range=(1, 2)`` on the text in lower case with
+#         every run of letters cut to 6 (a cheap stemmer for inflected languages)
+#   zh    ``analyzer="char", ngram_range=(1, 2)`` (Chinese has no spaces)
+#   char  ``analyzer="char_wb", ngram_range=(4, 4)``
+# An n-gram is numbered by an unsigned integer key whose order is the order of its text (see
+# :func:`_lex_keys`), so that sorting keys sorts the vocabulary.
+
+_WHITE_RUN = re.compile(r"\s\s+")   # scikit-learn's white-space normalisation before character n-grams
+_WORD_RUN = re.compile(r"\w+")
+_CHUNK = 1 << 20   # code points handled at once: the temporaries stay small enough to be reused
+
+
+def _codepoints(docs: list[str], prepare=None) -> tuple[np.ndarray, np.ndarray]:
+    """(the code points of the documents one after another, each document's length), each
+    document passed through ``prepare`` (str -> str; lower case, folding: what it does to a
+    document it does to the document inside the text of all, when a NUL no document holds, neither
+    cased nor case-ignorable, separates them, and then all are prepared at once)."""
+    joined = "\x00".join(docs)
+    if prepare is not None and joined.count("\x00") != max(0, len(docs) - 1):
+        docs, prepare, joined = [prepare(d) for d in docs], None, None  # a document holds a NUL
+    if prepare is None:
+        lengths = np.fromiter(map(len, docs), dtype=np.int64, count=len(docs))
+        return np.frombuffer("".join(docs).encode("utf-32-le"), dtype=np.uint32), lengths
+    cps = np.frombuffer(prepare(joined).encode("utf-32-le"), dtype=np.uint32)
+    cut = np.flatnonzero(cps == 0)
+    return np.delete(cps, cut), np.diff(np.r_[-1, cut, len(cps)]) - 1
+
+
+def _doc_chunks(lengths: np.ndarray, whole: bool = False) -> list[tuple[int, int, int, int]]:
+    """(first document, end document, first code point, end code point) of consecutive runs of
+    documents of about ``_CHUNK`` code points (one run with ``whole``)."""
+    ends = np.cumsum(lengths)
+    out, d = [], 0
+    while d < len(lengths):
+        base = int(ends[d - 1]) if d else 0
+        e = len(lengths) if whole else max(d + 1, int(np.searchsorted(ends, base + _CHUNK, side="right")))
+        out.append((d, e, base, int(ends[e - 1])))
+        d = e
     return out
 
 
-# the letters of a run of letters after its sixth (deleted: no template to expand per match)
-_LONG_WORD = re.compile(r"(?<=[^\W\d_]{6})[^\W\d_]+")
+def _present(cps: np.ndarray, extra=()) -> np.ndarray:
+    """A boolean table, indexed by code point, of the code points of ``cps`` and ``extra``."""
+    present = np.zeros(max(int(cps.max(initial=0)), max(extra, default=0)) + 1, dtype=bool)
+    present[cps] = True
+    present[list(extra)] = True
+    return present
 
 
-def _stem_text(text: str) -> str:
-    """Lower case with every word cut to 6 letters (a cheap stemmer for inflected languages)."""
-    return _LONG_WORD.sub("", text.lower().translate(_AR_FOLD).replace("ё", "е"))
+def _char_tables(cps: np.ndarray, *preds) -> list[np.ndarray]:
+    """One boolean table per predicate, indexed by code point: ``pred(chr(c))`` for the code
+    points of ``cps`` (each distinct character is tested once)."""
+    uniq = np.flatnonzero(_present(cps))
+    chars = [chr(c) for c in uniq.tolist()]
+    out = []
+    for pred in preds:
+        table = np.zeros(int(uniq[-1]) + 1 if len(uniq) else 1, dtype=bool)
+        table[uniq] = np.fromiter(map(pred, chars), dtype=bool, count=len(chars))
+        out.append(table)
+    return out
 
 
-def _word_vectorizer(lang: str):
-    """Word 1-2-gram TF-IDF on prefix-stemmed words; Chinese (no spaces) on character 1-2-grams."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
+def _rank_table(cps: np.ndarray, *extra: str) -> tuple[np.ndarray, int]:
+    """(a table of each code point's rank among those of ``cps`` and ``extra``, from 1 -- 0 stands
+    for no character --, the number of distinct code points)."""
+    present = _present(cps, [ord(c) for c in extra])
+    table = np.cumsum(present, dtype=np.int64).astype(np.uint32)
+    return table, int(table[-1])
 
+
+def _runs(mask: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(starts, ends) of the maximal runs of True in ``mask``, cut where a document ends."""
+    n = len(mask)
+    if not n:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    cut = np.zeros(n + 1, dtype=bool)
+    cut[np.cumsum(lengths)] = True
+    cut[0] = True
+    starts = np.flatnonzero(mask & (cut[:n] | ~np.r_[False, mask[:-1]]))
+    ends = np.flatnonzero(mask & (cut[1:] | ~np.r_[mask[1:], False])) + 1
+    return starts, ends
+
+
+def _doc_of(pos: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """The document of each position of the concatenated code points."""
+    return np.searchsorted(np.cumsum(lengths), pos, side="right")
+
+
+def _lex_keys(parts, bits: int) -> np.ndarray:
+    """One uint64 per row whose order is the lexicographic order of the rows' tuples of ``parts``
+    (an iterable of arrays, each value below ``2**bits``): packed side by side, ranked again when
+    64 bits run out (then the keys only compare with keys of the same call)."""
+    parts = iter(parts)
+    key = next(parts).astype(np.uint64)
+    width, shift = bits, np.uint64(bits)
+    for p in parts:
+        if width + bits > 64:
+            codes, uniq = pd.factorize(key, sort=True)
+            key = codes.astype(np.uint64)
+            width = max(1, len(uniq).bit_length())
+        key <<= shift
+        key |= p.astype(np.uint64, copy=False)
+        width += bits
+    return key
+
+
+def _ngram_keys(units: np.ndarray, unit_doc: np.ndarray, n_docs: int, n_units: int) -> tuple[np.ndarray, np.ndarray]:
+    """(keys of each document's 1-grams then 2-grams of ``units`` -- ranks from 1 of words or
+    characters, in text order, ``unit_doc`` their documents --, the number of keys per document),
+    in scikit-learn's order: a document's unigrams, then its bigrams."""
+    per = np.bincount(unit_doc, minlength=n_docs).astype(np.int64)
+    n_keys = per + np.maximum(per - 1, 0)
+    off, unit_off = np.cumsum(n_keys) - n_keys, np.cumsum(per) - per
+    first = np.zeros(int(n_keys.sum()), np.uint64)
+    second = np.zeros_like(first)
+    first[off[unit_doc] + np.arange(len(units)) - unit_off[unit_doc]] = units
+    bi = np.flatnonzero(unit_doc[:-1] == unit_doc[1:])
+    d = unit_doc[bi]
+    at = off[d] + per[d] + bi - unit_off[d]
+    first[at], second[at] = units[bi], units[bi + 1]
+    # a bigram "a b" sorts like the pair (a, b) and after the unigram "a": every word character is
+    # above the space
+    return _lex_keys([first, second], int(n_units + 1).bit_length()), n_keys
+
+
+def _word_keys(docs: list[str], lang: str) -> tuple[np.ndarray, np.ndarray]:
+    """(n-gram keys, keys per document) of the word analyzer: Chinese character 1-2-grams (lower
+    case, white-space runs as one space); else 1-2-grams of the ``\\w+`` tokens of the text in lower
+    case (Arabic letter variants folded, ё as е) with every run of letters cut to 6."""
     if lang == "zh":
-        return TfidfVectorizer(analyzer="char", ngram_range=(1, 2), sublinear_tf=True, dtype=np.float32)
-    return TfidfVectorizer(preprocessor=_stem_text, token_pattern=r"(?u)\b\w+\b", ngram_range=(1, 2),
-                           sublinear_tf=True, dtype=np.float32)
+        cps, lengths = _codepoints(docs, lambda d: _WHITE_RUN.sub(" ", d.lower()))
+        rank, n_units = _rank_table(cps)
+        keys, per_doc = zip(*(_ngram_keys(rank[cps[c0:c1]], np.repeat(np.arange(d1 - d0), lengths[d0:d1]), d1 - d0,
+                                          n_units) for d0, d1, c0, c1 in _doc_chunks(lengths))) if len(docs) else ((), ())
+        return np.concatenate(keys or [np.zeros(0, np.uint64)]), np.concatenate(per_doc or [np.zeros(0, np.int64)])
+    cps, lengths = _codepoints(docs, _fold)
+    # \w is alphanumeric or _; a letter ([^\W\d_]) is \w but no decimal digit nor _
+    word_t, letter_t = _char_tables(cps, lambda c: c.isalnum() or c == "_", lambda c: c.isalnum() and not c.isdecimal())
+    vocab: dict[str, int] = {}
+    tids, tdocs = [], []
+    for d0, d1, c0, c1 in _doc_chunks(lengths):
+        c, ln = cps[c0:c1], lengths[d0:d1]
+        letter = letter_t[c]
+        starts, ends = _runs(letter, ln)
+        size = ends - starts
+        at = np.arange(int(size.sum())) - np.repeat(np.cumsum(size) - size, size)  # place in its run of letters
+        keep = np.ones(len(c), dtype=bool)
+        keep[np.flatnonzero(letter)[at >= 6]] = False
+        ln = np.bincount(_doc_of(np.flatnonzero(~keep), ln), minlength=len(ln))
+        c, ln = c[keep], lengths[d0:d1] - ln
+        starts, _ = _runs(word_t[c], ln)
+        # the tokens' text, found again by the regular expression on the stemmed documents, a
+        # character that is no word character between them
+        text = np.insert(c, np.cumsum(ln)[:-1], 0).tobytes().decode("utf-32-le")
+        local, uniq = pd.factorize(np.asarray(_WORD_RUN.findall(text), dtype=object))
+        tids.append(np.array([vocab.setdefault(w, len(vocab)) for w in uniq], dtype=np.int64)[local])
+        tdocs.append(d0 + _doc_of(starts, ln))
+    words = np.array(list(vocab), dtype=object)
+    rank = np.empty(len(words), np.uint64)
+    rank[np.argsort(words, kind="stable")] = np.arange(1, len(words) + 1, dtype=np.uint64)
+    tid = np.concatenate(tids) if tids else np.zeros(0, np.int64)
+    return _ngram_keys(rank[tid], np.concatenate(tdocs) if tdocs else tid, len(docs), len(words))
+
+
+def _char_keys(docs: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(n-gram keys, keys per document) of the ``char_wb`` 4-gram analyzer: the 4-grams of each
+    white-space separated word of the text in lower case padded with a space on both sides (a
+    word of one or two letters is one n-gram: " a ", " ab ")."""
+    cps, lengths = _codepoints(docs, str.lower)
+    (space_t,) = _char_tables(cps, str.isspace)
+    rank, n_units = _rank_table(cps, " ")
+    bits = int(n_units + 1).bit_length()
+    pad = rank[ord(" ")]
+    keys, per_doc = [], []
+    for d0, d1, c0, c1 in _doc_chunks(lengths, whole=4 * bits > 64):  # keys of one call compare
+        c, ln = cps[c0:c1], lengths[d0:d1]
+        word = ~space_t[c]
+        starts, ends = _runs(word, ln)
+        size = ends - starts
+        # the padded words one after another, three more spaces for the last n-gram's window
+        padded_at = np.cumsum(size + 2) - (size + 2)
+        padded = np.full(int((size + 2).sum()) + 3, pad, dtype=np.uint32)
+        padded[np.flatnonzero(word) + np.repeat(padded_at + 1 - starts, size)] = rank[c[word]]
+        n_grams = np.maximum(1, size - 1)
+        at = np.repeat(padded_at - np.cumsum(n_grams) + n_grams, n_grams) + np.arange(int(n_grams.sum()))
+        k = _lex_keys((padded[d:][at] for d in range(4)), bits)
+        short = np.flatnonzero(np.repeat(size == 1, n_grams))
+        k[short] >>= np.uint64(bits)                 # " a " has three characters: no fourth
+        k[short] <<= np.uint64(bits)
+        keys.append(k)
+        per_doc.append(np.bincount(_doc_of(starts, ln), weights=n_grams, minlength=d1 - d0).astype(np.int64))
+    return (np.concatenate(keys) if keys else np.zeros(0, np.uint64),
+            np.concatenate(per_doc) if per_doc else np.zeros(0, np.int64))
+
+
+def _count_matrix(keys: np.ndarray, per_doc: np.ndarray, vocabulary: np.ndarray | None = None):
+    """(documents x n-grams counts, the vocabulary: its sorted keys, each column's number in the
+    order of first appearance) from each document's n-gram keys, as scikit-learn's CountVectorizer
+    builds the counts (float32, int32 indices). Fitting (no ``vocabulary``): the columns are the
+    sorted keys and each row lists its columns in the order of their first appearance in the
+    documents; the matrix is None when there is no n-gram at all. With a ``vocabulary``
+    (transforming): n-grams outside it are ignored, each row lists its columns in order, and the
+    first appearances are None."""
+    first = None
+    if vocabulary is None:
+        codes, uniq = pd.factorize(keys)
+        if not len(uniq):
+            return None, uniq, first
+        first = np.argsort(uniq, kind="stable")
+        rank = np.empty(len(uniq), dtype=np.int32)
+        rank[first] = np.arange(len(uniq), dtype=np.int32)
+        vocabulary = uniq[first]
+    else:
+        codes = np.minimum(np.searchsorted(vocabulary, keys), max(0, len(vocabulary) - 1))
+        known = vocabulary[codes] == keys if len(vocabulary) else np.zeros(len(keys), dtype=bool)
+        per_doc = np.bincount(np.repeat(np.arange(len(per_doc)), per_doc)[known], minlength=len(per_doc))
+        codes = codes[known]
+    indptr = np.zeros(len(per_doc) + 1, dtype=np.int32)
+    np.cumsum(per_doc, out=indptr[1:])
+    m = sparse.csr_matrix((np.ones(len(codes), np.float32), codes.astype(np.int32), indptr),
+                          shape=(len(per_doc), len(vocabulary)))
+    m.sum_duplicates()  # counts; sorts each row by first appearance (fit) or by column (transform)
+    if first is not None:
+        m = sparse.csr_matrix((m.data, rank[m.indices], m.indptr), shape=m.shape)
+    return m, vocabulary, first
+
+
+def _reversed_block(m, first: np.ndarray):
+    """``m * sqrt(1/2)`` laid out for :func:`_text_matrix`: each row's entries reversed and column
+    ``k`` renumbered ``n - 1 - first[k]`` (``first``: the columns' first appearances, the order of
+    each row's entries), so that every row is sorted. Returns (matrix, each column's new number)."""
+    size = np.diff(m.indptr)
+    at = np.repeat(m.indptr[1:] - 1 + m.indptr[:-1], size) - np.arange(m.nnz)  # entry t -> end - 1 - t
+    cols = m.shape[1] - 1 - first
+    return sparse.csr_matrix((m.data[at] * math.sqrt(0.5), cols[m.indices[at]].astype(np.int32), m.indptr),
+                             shape=m.shape), cols
+
+
+def _text_matrix(w, cols_w: np.ndarray, c, cols_c: np.ndarray):
+    """(the combined text matrix -- the word and character TF-IDF side by side, each times
+    sqrt(1/2) --, each of its columns' place in the summation order of a row product), from the
+    blocks of :func:`_reversed_block`.
+
+    The columns are laid out for fast row products. scipy multiplies two rows of unsorted
+    columns (the TF-IDF rows list theirs by first appearance) by scattering them into dense
+    vectors, and sums the products walking the first row backwards; here each row is reversed
+    and the columns renumbered (characters first, each block by last appearance) so that every
+    row is sorted and scipy merges the rows instead -- the same products summed in the same
+    order, so the same float32 similarities, several times cheaper for large vocabularies."""
+    n_w, n_c = w.shape[1], c.shape[1]
+    comb = sparse.hstack([c, w], format="csr")
+    order = np.empty(n_w + n_c, dtype=np.int64)      # new column -> its column in hstack([w, c])
+    order[cols_c] = n_w + np.arange(n_c)
+    order[n_c + cols_w] = np.arange(n_w)
+    return comb, order
+
+
+def _tfidf(counts, *more) -> list:
+    """Sublinear TF-IDF rows (scikit-learn's TfidfTransformer, as TfidfVectorizer applies it) of
+    ``counts`` and of each of ``more``, with the document frequencies of ``counts``."""
+    from sklearn.feature_extraction.text import TfidfTransformer
+
+    t = TfidfTransformer(sublinear_tf=True).fit(counts)
+    return [t.transform(x, copy=False) for x in (counts, *more)]
+
+
+_CJK = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
+
+
+def _word_codes(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(a number for each word, the number of words of each text) of the texts' words: lower case
+    (Arabic letter variants folded, ё as е), each run of letters and digits cut to 6 characters (a
+    cheap stemmer for inflected languages), Chinese as character bigrams. The runs are those the
+    regular expression ``[CJK]+|[^\\W_]+`` finds scanning from the left (CJK: U+3400-U+4DBF,
+    U+4E00-U+9FFF, U+F900-U+FAFF); a run starting with a character from U+3400 to U+FAFF gives
+    its character bigrams (a single character alone). Equal words get equal numbers."""
+    cps, lengths = _codepoints(texts, _fold)
+    (alnum_t,) = _char_tables(cps, str.isalnum)
+    rank, n_chars = _rank_table(cps)
+    bits = int(n_chars + 1).bit_length()
+    keys, per_doc = [], []
+    for d0, d1, c0, c1 in _doc_chunks(lengths, whole=6 * bits > 64):  # keys of one call compare
+        c, ln = cps[c0:c1], lengths[d0:d1]
+        alnum = alnum_t[c]
+        cjk = np.zeros(len(c), dtype=bool)
+        for lo, hi in _CJK:
+            cjk |= (c >= lo) & (c <= hi)
+        # where a run of either kind starts, the expression takes the CJK run if the character is
+        # one, else the run of letters and digits, and goes on from where that run ends
+        runs = {kind: _runs(m, ln) for kind, m in (("cjk", cjk), ("alnum", alnum))}
+        starts, stops = _runs(cjk | alnum, ln)
+        tok_s, tok_e = [], []
+        while len(starts):
+            ends = np.zeros(len(starts), np.int64)
+            for kind, m in (("cjk", cjk[starts]), ("alnum", ~cjk[starts])):
+                r_s, r_e = runs[kind]
+                ends[m] = r_e[np.searchsorted(r_s, starts[m], side="right") - 1]
+            tok_s.append(starts)
+            tok_e.append(ends)
+            more = ends < stops
+            starts, stops = ends[more], stops[more]
+        tok_s = np.concatenate(tok_s) if tok_s else np.zeros(0, np.int64)
+        tok_e = np.concatenate(tok_e) if tok_e else np.zeros(0, np.int64)
+        order = np.argsort(tok_s, kind="stable")
+        tok_s, tok_e = tok_s[order], tok_e[order]
+        bigrams = (c[tok_s] >= 0x3400) & (c[tok_s] <= 0xFAFF)
+        n_words = np.where(bigrams, np.maximum(1, tok_e - tok_s - 1), 1)
+        tok = np.repeat(np.arange(len(tok_s)), n_words)
+        at = tok_s[tok] + np.arange(int(n_words.sum())) - np.repeat(np.cumsum(n_words) - n_words, n_words)
+        width = np.minimum(np.where(bigrams[tok], 2, 6), tok_e[tok] - at)
+        ranks = np.r_[rank[c], np.zeros(6, np.uint32)]
+        keys.append(_lex_keys((np.where(k < width, ranks[at + k], np.uint32(0)) for k in range(6)), bits))
+        per_doc.append(np.bincount(_doc_of(at, ln), minlength=d1 - d0))
+    codes = pd.factorize(np.concatenate(keys) if keys else np.zeros(0, np.uint64))[0]
+    return codes, np.concatenate(per_doc) if per_doc else np.zeros(0, np.int64)
 
 
 def _date(v):
@@ -234,18 +558,23 @@ def timeline(articles: pd.DataFrame, claims: pd.DataFrame) -> pd.DataFrame:
             a[c] = pd.NA
     latest: dict[str, str] = {}
     if len(claims):
-        for aid, ds_all, ds, de in zip(claims["article_id"], claims.get("dates", pd.Series([""] * len(claims))),
-                                       claims.get("date_start", pd.Series([""] * len(claims))),
-                                       claims.get("date_end", pd.Series([""] * len(claims)))):
+        none = [""] * len(claims)
+        code, uniq = _distinct_rows(_strings(claims.get("dates", none)),
+                                    [x[:10] for x in _strings(claims.get("date_start", none))],
+                                    [x[:10] for x in _strings(claims.get("date_end", none))])
+        bounds = []
+        for ds_all, ds, de in uniq:  # once per distinct cell: the latest day it mentions
             spans = [x.split("/") for x in _split(ds_all)]
-            if _date(ds):
-                spans.append([_date(ds), _date(de) or _date(ds)])
-            for sp in spans:
-                if len(sp) != 2 or not sp[0]:
-                    continue
-                bound = sp[1] if _days(sp[0], sp[1]) <= 14 else sp[0]
-                if bound > latest.get(aid, ""):
-                    latest[aid] = bound
+            if ds:
+                spans.append([ds, de or ds])
+            bounds.append(max((sp[1] if _days(sp[0], sp[1]) <= 14 else sp[0] for sp in spans
+                               if len(sp) == 2 and sp[0]), default=""))
+        # each article's latest: the largest of its claims' bounds
+        rank, names = pd.factorize(np.array(bounds, dtype=object)[code], sort=True)
+        art, arts = pd.factorize(np.asarray(claims["article_id"], dtype=object))
+        top = np.full(len(arts), -1, dtype=np.int64)
+        np.maximum.at(top, art, rank)
+        latest = {a_: names[t] for a_, t in zip(arts, top.tolist()) if t >= 0 and names[t] != ""}
     pub = a["published"].map(_date)
     a["order_from"] = np.where(pub != "", "published",
                                np.where(a["article_id"].map(lambda x: bool(latest.get(x))), "latest_mentioned", "none"))
@@ -294,50 +623,101 @@ def _specific_place(p: str, kinds: dict) -> bool:
     return kinds.get(p, "country") not in ("country", "")
 
 
+def _explode(code: np.ndarray, lists: list[list]) -> tuple[np.ndarray, np.ndarray]:
+    """(rows, values) of the rows' lists -- row ``r`` has ``lists[code[r]]``, none for -1 -- row
+    after row."""
+    size = np.array([len(x) for x in lists] + [0], dtype=np.int64)
+    start = np.cumsum(size) - size
+    flat = np.empty(int(size.sum()), dtype=object)
+    flat[:] = [v for x in lists for v in x]
+    per = size[code]
+    rows = np.repeat(np.arange(len(code)), per)
+    return rows, flat[np.repeat(start[code] - np.cumsum(per) + per, per) + np.arange(int(per.sum()))]
+
+
+def _split_column(col: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(rows, values) of the ``|``-separated values of a column (each distinct cell split once)."""
+    code, uniq = pd.factorize(col)
+    return _explode(code, [_split(u) for u in uniq])
+
+
+def _product(a: tuple, b: tuple, prefix: str) -> tuple[np.ndarray, np.ndarray]:
+    """(rows, prefix + x + "|" + y) for every value ``x`` of ``a`` and ``y`` of ``b`` of the same row
+    (``a``, ``b``: (rows, values) row after row), ``x`` outer."""
+    (ra, va), (rb, vb) = a, b
+    n = max(int(ra.max(initial=-1)), int(rb.max(initial=-1))) + 1
+    na, nb = np.bincount(ra, minlength=n), np.bincount(rb, minlength=n)
+    size = na * nb
+    rows = np.repeat(np.arange(n), size)
+    t = np.arange(int(size.sum())) - np.repeat(np.cumsum(size) - size, size)
+    x = va[(np.cumsum(na) - na)[rows] + t // nb[rows]]
+    y = vb[(np.cumsum(nb) - nb)[rows] + t % nb[rows]]
+    return rows, prefix + x + "|" + y
+
+
 def fact_tokens(claims: pd.DataFrame) -> list[list[str]]:
-    """Language-independent fact tokens of each claim (``type:value``)."""
+    """Language-independent fact tokens of each claim (``type:value``), sorted. Built column by
+    column (each distinct cell once), then sorted and deduplicated claim by claim."""
     kinds, _ = _place_kinds()
-    out = []
-    cols = {c: claims[c].tolist() if c in claims.columns else [""] * len(claims) for c in
-            ("aircraft_family", "count", "count_explicit", "dates", "date_start", "date_end", "places", "people_keys",
-             "bodies", "entities", "numbers", "durations", "concepts", "source", "kind")}
-    for i in range(len(claims)):
-        toks = []
-        fams = sorted(set(_split(cols["aircraft_family"][i])))
-        for f in fams:
-            toks.append("fam:" + f)
-        spans = [x.split("/") for x in _split(cols["dates"][i])]
-        if _date(cols["date_start"][i]):
-            spans.append([_date(cols["date_start"][i]), _date(cols["date_end"][i]) or _date(cols["date_start"][i])])
+    n = len(claims)
+    col = {c: claims[c] if c in claims.columns else pd.Series([""] * n, dtype=object)
+           for c in ("aircraft_family", "count", "count_explicit", "dates", "date_start", "date_end", "places",
+                     "people_keys", "bodies", "entities", "numbers", "durations", "concepts", "source")}
+    rows, toks = [], []
+
+    def add(r, t):
+        rows.append(r)
+        toks.append(t)
+
+    code, uniq = pd.factorize(col["aircraft_family"])
+    fams = _explode(code, [sorted(set(_split(u))) for u in uniq])
+    add(fams[0], "fam:" + fams[1])
+    # dates: a day or a window of up to a month gives its days, longer spans their month or year
+    code, uniq = _distinct_rows(_strings(col["dates"]), [x[:10] for x in _strings(col["date_start"])],
+                                [x[:10] for x in _strings(col["date_end"])])
+    plain, days = [], []
+    for ds_all, ds, de in uniq:
+        spans = [x.split("/") for x in _split(ds_all)]
+        if ds:
+            spans.append([ds, de or ds])
+        plain.append([])
+        days.append([])
         for sp in spans:
             if len(sp) != 2 or not sp[0]:
                 continue
-            n = _days(sp[0], sp[1])
-            if n <= 31:
-                toks += ["d:" + sp[0], "d:" + sp[1]]
-                toks += [f"fd:{f}|{sp[0]}" for f in fams]
-            elif n <= 366:
-                toks.append("mo:" + sp[0][:7])
+            k = _days(sp[0], sp[1])
+            if k <= 31:
+                plain[-1] += ["d:" + sp[0], "d:" + sp[1]]
+                days[-1].append(sp[0])
+            elif k <= 366:
+                plain[-1].append("mo:" + sp[0][:7])
             else:
-                toks.append("y:" + sp[0][:4])
-        if cols["count_explicit"][i] is True and _s(cols["count"][i]):
-            toks.append("cnt:" + _s(cols["count"][i]))
-            toks += [f"fc:{f}|{_s(cols['count'][i])}" for f in fams]
-        for p in _split(cols["places"][i]):
-            if _specific_place(p, kinds):
-                toks.append("pl:" + p)
-                toks += [f"fp:{f}|{p}" for f in fams]
-            else:
-                toks.append("plg:" + p)
-        toks += ["p:" + k for k in _split(cols["people_keys"][i])]
-        toks += ["b:" + b for b in _split(cols["bodies"][i])]
-        toks += ["e:" + e.lower() for e in _split(cols["entities"][i])]
-        toks += ["n:" + n for n in _split(cols["numbers"][i])]
-        toks += ["du:" + d for d in _split(cols["durations"][i])]
-        toks += ["c:" + c for c in _split(cols["concepts"][i])]
-        toks += ["s:" + s for s in _split(cols["source"][i])]
-        out.append(sorted(set(toks)))
-    return out
+                plain[-1].append("y:" + sp[0][:4])
+    add(*_explode(code, plain))
+    add(*_product(fams, _explode(code, days), "fd:"))
+    explicit = np.array([x is True for x in col["count_explicit"].tolist()], dtype=bool)
+    count = _strings(col["count"])
+    counted = np.flatnonzero(explicit & (count != ""))
+    add(counted, "cnt:" + count[counted])
+    add(*_product(fams, (counted, count[counted]), "fc:"))
+    r, v = _split_column(col["places"])
+    specific = np.array([_specific_place(p, kinds) for p in v], dtype=bool)
+    add(r[specific], "pl:" + v[specific])
+    add(*_product(fams, (r[specific], v[specific]), "fp:"))
+    add(r[~specific], "plg:" + v[~specific])
+    for c, prefix in (("people_keys", "p:"), ("bodies", "b:"), ("entities", "e:"), ("numbers", "n:"),
+                      ("durations", "du:"), ("concepts", "c:"), ("source", "s:")):
+        r, v = _split_column(col[c])
+        if c == "entities":
+            v = np.array([x.lower() for x in v], dtype=object)
+        add(r, prefix + v)
+    # each claim's distinct tokens in order
+    tok, names = pd.factorize(np.concatenate(toks), sort=True)
+    width = max(1, len(names))
+    key = _unique(np.concatenate(rows) * width + tok)
+    names = np.asarray(names, dtype=object)[key % width].tolist()
+    bounds = np.searchsorted(key // width, np.arange(n + 1)).tolist()
+    return [names[bounds[k]:bounds[k + 1]] for k in range(n)]
 
 
 def _token_matrix(tokens: list[list[str]]):
@@ -363,57 +743,117 @@ def _normalize_rows(m):
     return sparse.diags(1.0 / norms).dot(m).tocsr()
 
 
+def _unique(x: np.ndarray) -> np.ndarray:
+    """``np.unique(x)`` by a sort (NumPy's own is hash-based and several times slower); ``x``, a
+    temporary, is sorted in place."""
+    x.sort()
+    return x[np.r_[True, x[1:] != x[:-1]]] if len(x) else x
+
+
+_THREADS = min(2, os.cpu_count() or 1)   # threads for the row products (scipy's kernels release the GIL)
+
+
+def _thread_map(fn, items: list) -> list:
+    """``[fn(x) for x in items]``, on ``_THREADS`` threads."""
+    if _THREADS < 2 or len(items) < 2:
+        return [fn(x) for x in items]
+    with ThreadPoolExecutor(_THREADS) as pool:
+        return list(pool.map(fn, items))
+
+
+def _in_chunks(fn, n: int, chunk: int) -> None:
+    """``fn(start, end)`` for consecutive chunks of ``range(n)``, on ``_THREADS`` threads (each
+    chunk writes its own slice of the results: the same whatever runs where)."""
+    _thread_map(lambda se: fn(*se), [(s, min(n, s + chunk)) for s in range(0, n, chunk)])
+
+
 def _rowdot(a, b, i, j, chunk: int) -> np.ndarray:
     """Row-wise dot products a[i[k]] . b[j[k]] in chunks (linear in the number of pairs)."""
     out = np.zeros(len(i), dtype=np.float32)
-    for s in range(0, len(i), chunk):
-        e = min(len(i), s + chunk)
+
+    def one(s, e):
         out[s:e] = np.asarray(a[i[s:e]].multiply(b[j[s:e]]).sum(axis=1)).ravel()
+
+    _in_chunks(one, len(i), chunk)
     return out
 
 
 # --- candidates --------------------------------------------------------------------------------------------
 
 
-def _text_blocks(x, cfg: SpreadConfig) -> tuple[object, list[tuple[int, int]]]:
-    """(the product's right-hand side ``x.T`` as CSC, the row blocks ``(start, end)``): blocks of
-    at most ``chunk`` rows whose products have at most ``product_budget`` entries (estimated from
-    the terms' document frequencies; a single row may exceed it)."""
+_BANDS = 4    # column bands of the text product's right-hand side (more: more passes over the rows)
+
+
+def _text_blocks(x, cfg: SpreadConfig) -> tuple[list, list[tuple[int, int]]]:
+    """(the product's right-hand side: ``x.T`` as CSR in bands of columns ``(first column,
+    matrix)``, the row blocks ``(start, end)``): blocks of at most ``chunk`` rows whose products
+    have at most ``product_budget`` entries (estimated from the terms' document frequencies; a
+    single row may exceed it). A block is multiplied only by the bands right of its first row."""
     n = x.shape[0]
-    xt = x.T.tocsr()
-    df = np.diff(xt.indptr).astype(np.float64)
+    df = np.bincount(x.indices, minlength=x.shape[1]).astype(np.float64)
     cost = (x > 0).astype(np.float64) @ df          # upper bound of each row's product entries
+    reach = np.cumsum(cost)                          # integers: exact in float64
     blocks = []
     s = 0
     while s < n:
-        e = s + 1
-        acc = cost[s]
-        while e < n and e - s < cfg.chunk and acc + cost[e] <= cfg.product_budget:
-            acc += cost[e]
-            e += 1
+        within = int(np.searchsorted(reach, reach[s] - cost[s] + cfg.product_budget, side="right"))
+        e = max(s + 1, min(s + cfg.chunk, n, within))
         blocks.append((s, e))
         s = e
-    return xt.tocsc(), blocks
+    bounds = np.unique(np.linspace(0, n, _BANDS + 1).astype(np.int64))
+    return [(int(lo), x[lo:hi].T.tocsr()) for lo, hi in zip(bounds[:-1], bounds[1:])], blocks
 
 
-def _text_block_pairs(block: tuple[int, int], x, xt, rows: np.ndarray, cfg: SpreadConfig
+def _text_block_pairs(block: tuple[int, int], x, bands: list, rows: np.ndarray, cfg: SpreadConfig
                       ) -> tuple[np.ndarray, np.ndarray]:
     """The candidate pairs of one row block (a task of the partitioned candidate search): rows
-    ``start:end`` of ``x`` against all rows, pairs (global ids, later row second) with cosine >=
-    ``candidate_text``, the ``topk`` best per row. A row's pairs do not depend on its block."""
+    ``start:end`` of ``x`` against the later rows, pairs (global ids, later row second) with
+    cosine >= ``candidate_text``, the ``topk`` best per row. A row's pairs do not depend on its
+    block. Ties at a row's ``topk``-th value go as in one product of the row by all rows (which
+    lists its columns in reverse order of first touch): the pair whose first shared term comes
+    later in the row, then the later column, first (see :func:`_touch_order`)."""
     s, e = block
-    prod = (x[s:e] @ xt).tocoo()
-    r, c, v = prod.row + s, prod.col, prod.data
-    keep = (c > r) & (v >= cfg.candidate_text)
-    r, c, v = r[keep], c[keep], v[keep]
+    a = x[s:e]
+    out = []
+    for lo, bt in bands:
+        if lo + bt.shape[1] <= s + 1:
+            continue  # no column right of the block's first row
+        prod = (a @ bt).tocoo()
+        r, c, v = prod.row + s, prod.col + lo, prod.data
+        keep = (c > r) & (v >= cfg.candidate_text)
+        out.append((r[keep], c[keep], v[keep]))
+    r, c, v = (np.concatenate(z) for z in zip(*out)) if out else (np.zeros(0, np.int64),) * 3
     if len(r) == 0:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    order = np.lexsort((-v, r))
-    r, c, v = r[order], c[order], v[order]
-    first = np.r_[0, np.flatnonzero(np.diff(r)) + 1]
-    rank = np.arange(len(r)) - np.repeat(first, np.diff(np.r_[first, len(r)]))
-    keep = rank < cfg.topk
-    return rows[r[keep]], rows[c[keep]]
+    many = np.bincount(r - s, minlength=e - s)[r - s] > cfg.topk
+    if many.any():
+        rm, cm, vm = r[many], c[many], v[many]
+        order = np.lexsort((-vm, rm))
+        rm, cm, vm = rm[order], cm[order], vm[order]
+        first = np.r_[0, np.flatnonzero(np.diff(rm)) + 1]
+        place = np.arange(len(rm)) - np.repeat(first, np.diff(np.r_[first, len(rm)]))
+        best = place < cfg.topk
+        # a tie across the cut: the row's topk-th and next values are equal
+        cut = np.flatnonzero((place == cfg.topk) & (vm == np.r_[np.nan, vm[:-1]]))
+        for q in cut.tolist():
+            row = np.flatnonzero(rm == rm[q])
+            tied = row[vm[row] == vm[q]]
+            best[tied] = False
+            keep_n = cfg.topk - int((vm[row] > vm[q]).sum())
+            best[tied[_touch_order(x, int(rm[q]), cm[tied])[:keep_n]]] = True
+        r, c = np.r_[r[~many], rm[best]], np.r_[c[~many], cm[best]]
+    return rows[r], rows[c]
+
+
+def _touch_order(x, r: int, cols: np.ndarray) -> np.ndarray:
+    """Positions of ``cols`` in the order one sparse product of row ``r`` of ``x`` by ``x.T``
+    lists them: by the place in row ``r`` of the first term they share with it, then by column,
+    both descending."""
+    terms = x.indices[x.indptr[r]:x.indptr[r + 1]]
+    place = dict(zip(terms.tolist(), range(len(terms))))
+    key = [(min(place[t] for t in x.indices[x.indptr[c]:x.indptr[c + 1]].tolist() if t in place), c)
+           for c in cols.tolist()]
+    return np.array(sorted(range(len(cols)), key=lambda k: key[k], reverse=True), dtype=np.int64)
 
 
 def _chunked_text_pairs(x, rows: np.ndarray, cfg: SpreadConfig, mapper=None) -> tuple[np.ndarray, np.ndarray]:
@@ -421,10 +861,11 @@ def _chunked_text_pairs(x, rows: np.ndarray, cfg: SpreadConfig, mapper=None) -> 
     chunked sparse product (never all pairs at once; see :func:`_text_blocks`). The row blocks
     are independent tasks: with a ``mapper`` (``mapper(fn, items)`` yields ``fn(item)`` in order,
     e.g. :class:`hmeimim.distributed.DaskMapper`) they run as a partitioned join on its workers,
-    the matrix shipped once with the function; the pairs are the same either way."""
-    xt, blocks = _text_blocks(x, cfg)
-    fn = functools.partial(_text_block_pairs, x=x, xt=xt, rows=rows, cfg=cfg)
-    results = mapper(fn, blocks) if mapper is not None else map(fn, blocks)
+    the matrix shipped once with the function, else on ``_THREADS`` threads here; the pairs are
+    the same either way."""
+    bands, blocks = _text_blocks(x, cfg)
+    fn = functools.partial(_text_block_pairs, x=x, bands=bands, rows=rows, cfg=cfg)
+    results = (mapper or _thread_map)(fn, blocks)
     out_i, out_j = [], []
     for i, j in results:
         if len(i):
@@ -435,37 +876,55 @@ def _chunked_text_pairs(x, rows: np.ndarray, cfg: SpreadConfig, mapper=None) -> 
     return np.concatenate(out_i), np.concatenate(out_j)
 
 
-def _frequent_term_keys(w, df_cap: int, per_claim: int = 3) -> list[list[str]]:
+def _frequent_term_keys(w, df_cap: int, per_claim: int = 3) -> tuple[np.ndarray, np.ndarray]:
     """Blocking keys for the words left out of the text product because too many claims use them:
     each claim's ``per_claim`` rarest such words (a story retold hundreds of times shares them),
-    so that its re-tellings still meet in sorted-neighbourhood blocks."""
-    wb = (w > 0).astype(np.float32).tocsc()
-    df = np.diff(wb.indptr)
-    freq = np.flatnonzero(df > df_cap)
-    out = [[] for _ in range(w.shape[0])]
-    if not len(freq):
-        return out
-    sub = wb[:, freq].tocsr()
-    for r in range(sub.shape[0]):
-        cols = sub.indices[sub.indptr[r]:sub.indptr[r + 1]]
-        if len(cols):
-            best = cols[np.argsort(df[freq[cols]], kind="stable")[:per_claim]]
-            out[r] = [f"w:{freq[c]}" for c in best]
-    return out
+    so that its re-tellings still meet in sorted-neighbourhood blocks. Returns (rows, word
+    columns), each row's keys rarest first (ties: in column order)."""
+    df = np.bincount(w.indices, minlength=w.shape[1])
+    row = np.repeat(np.arange(w.shape[0]), np.diff(w.indptr))
+    freq = df[w.indices] > df_cap
+    row, col = row[freq], w.indices[freq].astype(np.int64)
+    place = np.empty(len(df), np.int64)             # each word's place by (frequency, column)
+    place[np.lexsort((np.arange(len(df)), df))] = np.arange(len(df))
+    order = np.argsort(row * len(df) + place[col])
+    row, col = row[order], col[order]
+    heads = np.flatnonzero(np.r_[True, row[1:] != row[:-1]]) if len(row) else np.zeros(0, np.int64)
+    rank = np.arange(len(row)) - np.repeat(heads, np.diff(np.r_[heads, len(row)]))
+    return row[rank < per_claim], col[rank < per_claim]
 
 
-def blocking_keys(tokens: list[list[str]]) -> list[list[str]]:
-    """Blocking keys of each claim: its specific fact tokens, plus an event concept joined with
-    each named body, person, specific place or cited source ("confirm|Kremlin"), so that claims
-    whose only facts are common ones still meet their partners in small blocks."""
-    out = []
-    for toks in tokens:
-        keys = [t for t in toks if _TYPES.get(t.split(":", 1)[0], (0, False, False))[2]]
-        concepts = [t[2:] for t in toks if t.startswith("c:")]
-        others = [t for t in toks if t.split(":", 1)[0] in ("b", "p", "pl", "s", "e")]
-        keys += [f"x:{c}|{o}" for c in concepts for o in others][:16]
-        out.append(keys)
-    return out
+def _blocking_keys(feats: "_Features") -> tuple[np.ndarray, np.ndarray]:
+    """(the blocking keys of all claims, claim after claim, as numbers -- equal keys, equal
+    numbers --, each claim's number of keys). A claim's keys: its specific fact tokens; an event
+    concept joined with each named body, person, specific place or cited source ("confirm|Kremlin":
+    the first 16 in token order), so that claims whose only facts are common ones still meet their
+    partners in small blocks; its frequent words (see :func:`_frequent_term_keys`)."""
+    b, types = feats.tokens, feats.types
+    n, v = b.shape
+    tok = b.indices.astype(np.int64)
+    row = np.repeat(np.arange(n), np.diff(b.indptr))
+    specific = np.array([_TYPES.get(t, (0, False, False))[2] for t in types], dtype=bool)[tok]
+    concept = (types == "c")[tok]
+    other = np.isin(types, ["b", "p", "pl", "s", "e"])[tok]
+    n_key, n_con, n_oth = (np.bincount(row[m], minlength=n) for m in (specific, concept, other))
+    n_x = np.minimum(16, n_con * n_oth)
+    f_row, f_code = feats.freq_keys
+    n_freq = np.bincount(f_row, minlength=n)
+    size = n_key + n_x + n_freq
+    off = np.cumsum(size) - size
+    keys = np.empty(int(size.sum()), dtype=np.int64)
+    first = lambda m: np.repeat(np.cumsum(m) - m, m)  # noqa: E731  (each item's first item of its claim)
+    keys[off[row[specific]] + np.arange(int(n_key.sum())) - first(n_key)] = tok[specific]
+    x_row = np.repeat(np.arange(n), n_x)
+    t = np.arange(int(n_x.sum())) - first(n_x)              # concepts outer, others inner
+    con = tok[concept][(np.cumsum(n_con) - n_con)[x_row] + t // n_oth[x_row]]
+    oth = tok[other][(np.cumsum(n_oth) - n_oth)[x_row] + t % n_oth[x_row]]
+    keys[off[x_row] + n_key[x_row] + t] = v + con * v + oth
+    by_claim = np.argsort(f_row, kind="stable")
+    f_row, f_code = f_row[by_claim], f_code[by_claim]
+    keys[off[f_row] + n_key[f_row] + n_x[f_row] + np.arange(len(f_row)) - first(n_freq)] = v + v * v + f_code
+    return keys, size
 
 
 _MAX_FLIGHT_WINDOW = 31   # days: longer spans are no flight window
@@ -483,25 +942,23 @@ def _window(ds: str, de: str) -> tuple[str, str] | None:
 def flight_window_keys(claims: pd.DataFrame) -> list[list[str]]:
     """Candidate keys for partially agreeing flight claims: aircraft family with each ISO week the
     claim's date window touches (at most six per family), so that windows that overlap meet."""
-    out: list[list[str]] = []
     n = len(claims)
-    fams = claims["aircraft_family"].tolist() if "aircraft_family" in claims else [""] * n
-    kinds = claims["kind"].tolist() if "kind" in claims else [""] * n
-    ds = claims["date_start"].tolist() if "date_start" in claims else [""] * n
-    de = claims["date_end"].tolist() if "date_end" in claims else [""] * n
-    for f, k, a, b in zip(fams, kinds, ds, de):
+    code, uniq = _distinct_rows(*(_strings(claims[c]) if c in claims else [""] * n
+                                  for c in ("aircraft_family", "kind", "date_start", "date_end")))
+    keys = []
+    for f, k, a, b in uniq:  # once per distinct family, kind and window
         fs = sorted(set(_split(f)))
-        w = _window(_s(a), _s(b)) if fs and _s(k) == "flight" else None
+        w = _window(a, b) if fs and k == "flight" else None
         if not w:
-            out.append([])
+            keys.append([])
             continue
         weeks = []
         for day in _day_range(*w)[::7] + (w[1],):
             y, wk, _ = date.fromisoformat(day).isocalendar()
             weeks.append(f"{y}-W{wk:02d}")
         fam = "+".join(fs)
-        out.append([f"fw:{fam}|{x}" for x in dict.fromkeys(weeks)])
-    return out
+        keys.append([f"fw:{fam}|{x}" for x in dict.fromkeys(weeks)])
+    return [keys[c] for c in code]
 
 
 def _flight_agreement(claims: pd.DataFrame, i: np.ndarray, j: np.ndarray, ci: np.ndarray,
@@ -511,58 +968,79 @@ def _flight_agreement(claims: pd.DataFrame, i: np.ndarray, j: np.ndarray, ci: np
     their places are related (the same place, or one inside the other through the places
     lexicon's parents) or one of them names none, and they state the same event or none. Their
     counts and window ends may differ: those are the mutations the cluster then shows."""
-    out = np.zeros(len(i), dtype=bool)
     if not len(i) or "kind" not in claims:
-        return out
-    kinds, parents = _place_kinds()
-    kind = claims["kind"].tolist()
-    ds, de = claims["date_start"].tolist(), claims["date_end"].tolist()
-    fam = claims["aircraft_family"].tolist()
-    places = claims["places"].tolist() if "places" in claims else [""] * len(claims)
-    win_cache: dict[int, tuple | None] = {}
-    pl_cache: dict[int, list] = {}
+        return np.zeros(len(i), dtype=bool)
+    _, parents = _place_kinds()
+    u = _unique(np.r_[i, j])                          # the claims involved
+    a, b = np.searchsorted(u, i), np.searchsorted(u, j)
+    kind, fam = claims["kind"].to_numpy()[u], claims["aircraft_family"].to_numpy()[u]
+    ds, de = claims["date_start"].to_numpy()[u], claims["date_end"].to_numpy()[u]
+    wins = [_window(_s(x), _s(y)) if _s(k) == "flight" and _s(f) else None for k, f, x, y in zip(kind, fam, ds, de)]
+    has_win = np.array([w is not None for w in wins], dtype=bool)
+    lo = np.array([w[0] if w else "" for w in wins], dtype=object)
+    hi = np.array([w[1] if w else "" for w in wins], dtype=object)
+    ok = has_win[a] & has_win[b]
+    ok[ok] = ~(np.maximum(lo[a[ok]], lo[b[ok]]) > np.minimum(hi[a[ok]], hi[b[ok]]))  # the same month is not enough
+    ok &= ~((has_event[i] | has_event[j]) & (ci == 0))
+    # related places: a place of one is, or is inside, a place of the other (each claim's places
+    # and all that contain them, as binary rows)
+    places = claims["places"].to_numpy()[u] if "places" in claims else [""] * len(u)
+    ancestors: dict[str, list] = {}
 
-    def win(k):
-        if k not in win_cache:
-            win_cache[k] = _window(_s(ds[k]), _s(de[k])) if _s(kind[k]) == "flight" and _s(fam[k]) else None
-        return win_cache[k]
+    def anc(x):
+        if x not in ancestors:
+            out, seen, y = [x], set(), x
+            while y in parents and y not in seen:
+                seen.add(y)
+                y = parents[y]
+                out.append(y)
+            ancestors[x] = out
+        return ancestors[x]
 
-    def pls(k):
-        if k not in pl_cache:
-            pl_cache[k] = _split(places[k])
-        return pl_cache[k]
+    own = [_split(p) for p in places]
+    inside = [[y for x in ps for y in anc(x)] for ps in own]
+    names: dict[str, int] = {}
+    mats = []
+    for lists in (own, inside):
+        idx = [names.setdefault(x, len(names)) for ps in lists for x in ps]
+        ptr = np.r_[0, np.cumsum([len(ps) for ps in lists])]
+        mats.append((np.asarray(idx, dtype=np.int64), ptr))
+    own_m, inside_m = (sparse.csr_matrix((np.ones(len(ix), np.float32), ix, ptr), shape=(len(u), max(1, len(names))))
+                       for ix, ptr in mats)
+    own_m.sum_duplicates()
+    inside_m.sum_duplicates()
+    both = ok & (np.diff(own_m.indptr)[a] > 0) & (np.diff(own_m.indptr)[b] > 0)
+    q = np.flatnonzero(both)
+    if len(q):
+        related = (_rowdot(own_m, inside_m, a[q], b[q], 20_000) + _rowdot(own_m, inside_m, b[q], a[q], 20_000)) > 0
+        ok[q] = related
+    return ok
 
-    for q, (a, b) in enumerate(zip(i.tolist(), j.tolist())):
-        wa, wb = win(a), win(b)
-        if not wa or not wb or max(wa[0], wb[0]) > min(wa[1], wb[1]):
-            continue  # no overlap: the same month is not enough
-        if (has_event[a] or has_event[b]) and ci[q] == 0:
-            continue
-        pa, pb = pls(a), pls(b)
-        if pa and pb and not any(_related(x, y, parents) for x in pa for y in pb):
-            continue
-        out[q] = True
-    return out
 
-
-def _blocking_pairs(blocks: list[list[str]], rank: np.ndarray, cfg: SpreadConfig) -> tuple[np.ndarray, np.ndarray]:
-    """Sorted-neighbourhood pairs on blocking keys: members of a key, in timeline order, are
-    paired with their ``window`` predecessors and the key's first ``pivots`` members."""
-    m = _token_matrix(blocks)[0].tocsr()
-    df = np.asarray(m.sum(axis=0)).ravel()
+def _blocking_pairs(keys, sizes: np.ndarray, rank: np.ndarray, cfg: SpreadConfig) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted-neighbourhood pairs on blocking keys (``keys``: all claims' keys, claim after
+    claim, ``sizes[k]`` of them for claim ``k``; numbered by first appearance): members of a key,
+    in timeline order, are paired with their ``window`` predecessors and the key's first
+    ``pivots`` members."""
+    col, _ = pd.factorize(np.asarray(keys))
+    row = np.repeat(np.arange(len(sizes)), sizes)
+    df = np.bincount(col, minlength=1)
     # each claim keeps its rarest keys: they are the discriminating ones, and they bound the pairs
-    coo = m.tocoo()
-    shared_key = df[coo.col] >= 2  # a key no other claim has pairs nothing
-    coo = sparse.coo_matrix((coo.data[shared_key], (coo.row[shared_key], coo.col[shared_key])), shape=m.shape)
-    order = np.lexsort((coo.col, df[coo.col], coo.row))
-    row_s, col_s = coo.row[order], coo.col[order]
+    shared_key = df[col] >= 2  # a key no other claim has pairs nothing
+    row, col = row[shared_key], col[shared_key]
+    place = np.empty(len(df), np.int64)             # each key's place by (frequency, first appearance)
+    place[np.lexsort((np.arange(len(df)), df))] = np.arange(len(df))
+    order = np.argsort(row * len(df) + place[col])
+    row_s, col_s = row[order], col[order]
     starts = np.r_[0, np.flatnonzero(np.diff(row_s)) + 1]
     pos = np.arange(len(row_s)) - np.repeat(starts, np.diff(np.r_[starts, len(row_s)]))
     keep = pos < cfg.keys_per_claim
     tok, claim = col_s[keep], row_s[keep]
     if len(tok) == 0:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    order = np.lexsort((claim, rank[claim], tok))
+    place = np.empty(len(rank), np.int64)           # each claim's place in timeline order
+    place[np.lexsort((np.arange(len(rank)), rank))] = np.arange(len(rank))
+    order = np.argsort(tok * len(rank) + place[claim])
     tok, claim = tok[order], claim[order]
     out_i, out_j = [], []
     for d in range(1, cfg.window + 1):
@@ -583,17 +1061,21 @@ def _blocking_pairs(blocks: list[list[str]], rank: np.ndarray, cfg: SpreadConfig
 # --- clustering --------------------------------------------------------------------------------------------
 
 
-def _row_dot(m, a: int, b: int) -> float:
+def _row_dot(m, a: int, b: int, order: np.ndarray | None = None) -> float:
     """``float(m[a].multiply(m[b]).sum())`` of a CSR matrix without building sparse objects, bit for
     bit: the float32 products of the columns both rows hold (zero products dropped), summed in
-    column order as scipy does."""
+    column order as scipy does (``order``: each column's place in that order, when it is not the
+    column itself: see :func:`_text_matrix`)."""
     ip, ix, dx = m.indptr, m.indices, m.data
     sa, ea, sb, eb = ip[a], ip[a + 1], ip[b], ip[b + 1]
     if sa == ea or sb == eb:
         return 0.0
-    _, pa, pb = np.intersect1d(ix[sa:ea], ix[sb:eb], assume_unique=True, return_indices=True)
+    common, pa, pb = np.intersect1d(ix[sa:ea], ix[sb:eb], assume_unique=True, return_indices=True)
     if not len(pa):
         return 0.0
+    if order is not None:
+        k = np.argsort(order[common])
+        pa, pb = pa[k], pb[k]
     prod = dx[sa:ea][pa] * dx[sb:eb][pb]
     if not prod.all():
         prod = prod[prod != 0]
@@ -604,17 +1086,32 @@ def _merge_pairs(pairs: pd.DataFrame, feats: "_Features", n: int, cfg: SpreadCon
     """Union-find over the accepted pairs, strongest first (``pairs`` sorted by score): each
     claim's root (the smallest claim index of its cluster) and its first accepted pair
     ((score, how)). Two groups of several claims merge only when their first claims are alike too
-    (:func:`_similarity` >= ``merge_floor``). A plain loop over Python lists (no NumPy scalars):
-    about a microsecond a pair."""
-    parent = list(range(n))
+    (:func:`_similarity` >= ``merge_floor``). A plain loop over Python scalars, about a
+    microsecond a pair, over the pairs of each chunk (in order) whose claims were in different
+    groups when the chunk began: the roots of all of a chunk's claims are found at once, with
+    NumPy, on a view of the same parent array (pairs already joined stay joined)."""
+    parent = array("q", range(n))
+    view = np.frombuffer(parent, dtype=np.int64) if n else np.zeros(0, np.int64)
     size = [1] * n
     best: dict[int, tuple[float, str]] = {}
     floor = cfg.merge_floor
     sims: dict[tuple[int, int], float] = {}
-    if len(pairs):
-        ii, jj = pairs["i"].to_numpy().tolist(), pairs["j"].to_numpy().tolist()
-        scores, hows = pairs["score"].to_numpy(), pairs["how"].to_numpy()
-        for q, (a, b) in enumerate(zip(ii, jj)):
+
+    def roots(x: np.ndarray) -> np.ndarray:
+        r = view[x]
+        while True:
+            up = view[r]
+            if np.array_equal(up, r):
+                return r
+            r = up
+
+    ii_all, jj_all = pairs["i"].to_numpy(np.int64), pairs["j"].to_numpy(np.int64)
+    scores, hows = pairs["score"].to_numpy(), pairs["how"].to_numpy()
+    for start in range(0, len(pairs), 1 << 16):
+        ii, jj = ii_all[start:start + (1 << 16)], jj_all[start:start + (1 << 16)]
+        todo = np.flatnonzero(roots(ii) != roots(jj))
+        for q, a, b in zip((start + todo).tolist(), ii[todo].tolist(), jj[todo].tolist()):
+            a0, b0 = a, b
             ra = a
             while parent[ra] != ra:
                 ra = parent[ra]
@@ -639,12 +1136,11 @@ def _merge_pairs(pairs: pd.DataFrame, feats: "_Features", n: int, cfg: SpreadCon
             lo, hi = (ra, rb) if ra < rb else (rb, ra)
             parent[hi] = lo
             size[lo] += size[hi]
-            a, b = ii[q], jj[q]
-            if a not in best:
-                best[a] = (float(scores[q]), hows[q])
-            if b not in best:
-                best[b] = (float(scores[q]), hows[q])
-    labels = np.asarray(parent, dtype=np.int64)
+            if a0 not in best:
+                best[a0] = (float(scores[q]), hows[q])
+            if b0 not in best:
+                best[b0] = (float(scores[q]), hows[q])
+    labels = view.copy()
     while True:  # pointer jumping: every claim points at its root
         nxt = labels[labels]
         if np.array_equal(nxt, labels):
@@ -656,62 +1152,87 @@ def _merge_pairs(pairs: pd.DataFrame, feats: "_Features", n: int, cfg: SpreadCon
 class _Features:
     """Per-claim matrices the clustering and later steps share."""
 
-    b: object                 # binary claims x fact tokens
-    names: np.ndarray
-    types: np.ndarray
-    f: object                 # IDF-weighted, row-normalised fact vectors
-    anchor: object            # anchor weights per token (specific 1, concept 0.5), common tokens 0
-    anchor_all: object        # the same, common tokens included
-    text: dict                # language -> (row ids, normalised combined text matrix, word matrix)
+    tokens: object            # binary claims x fact tokens, each row in its tokens' order
+    names: np.ndarray         # each fact token ("type:value")
+    types: np.ndarray         # each fact token's type
+    f: object                 # IDF-weighted, row-normalised fact vectors (rows sorted)
+    anchor: np.ndarray        # per fact token: what it counts as a fact in common (specific 1, concept 0.5), common tokens 0
+    anchor_all: np.ndarray    # the same, common tokens included
+    event: np.ndarray         # per fact token: 1 for an event concept
+    has_event: np.ndarray     # per claim: it states an event concept
+    text: dict                # language -> (row ids, combined text matrix, word matrix, summation order: see _text_matrix)
     local: np.ndarray         # claim -> row inside its language's matrices
-    lang: np.ndarray
-    freq_keys: list           # blocking keys from words too frequent for the text product
-    concepts: object          # binary claims x event concepts
+    lang: np.ndarray          # claim -> its language's number in ``languages``
+    languages: list           # the languages (keys of ``text``), sorted
+    freq_keys: tuple          # (claims, numbers) of the blocking keys from words too frequent for the text product
 
 
 def _features(claims: pd.DataFrame, tokens: list[list[str]], term_cap: int = 200) -> _Features:
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
     n = len(claims)
     b, names, types = _token_matrix(tokens)
     df = np.asarray(b.sum(axis=0)).ravel()
     idf = np.log((n + 1) / (df + 1)) + 1.0
     tw = np.array([_TYPES.get(t, (0.5, False, False))[0] for t in types], dtype=np.float32)
     f = _normalize_rows(b.multiply((idf * tw).astype(np.float32)[None, :]).tocsr())
-    aw = np.array([1.0 if _TYPES.get(t, (0, False, False))[1] else _ANCHOR.get(t, 0.0) for t in types],
-                  dtype=np.float32)
-    anchor_all = b.multiply(aw[None, :]).tocsr()
-    aw[df > max(_COMMON_MIN, _COMMON_SHARE * n)] = 0.0
-    anchor = b.multiply(aw[None, :]).tocsr()
-    lang = claims["language"].fillna("").astype(str).to_numpy() if "language" in claims else np.array([""] * n)
+    f.sort_indices()  # sorted rows multiply by merging, in the order scipy sums the unsorted ones
+    anchor_all = np.array([1.0 if _TYPES.get(t, (0, False, False))[1] else _ANCHOR.get(t, 0.0) for t in types],
+                          dtype=np.float32)
+    anchor = np.where(df > max(_COMMON_MIN, _COMMON_SHARE * n), np.float32(0.0), anchor_all)
+    event = np.array([t.startswith("c:") and t[2:] in _EVENT_CONCEPTS for t in names], dtype=np.float32)
+    has_event = np.asarray(b.multiply(event[None, :]).sum(axis=1)).ravel() > 0
+    lang, languages = pd.factorize(claims["language"].fillna("").astype(str) if "language" in claims
+                                   else pd.Series([""] * n), sort=True)
+    languages = list(languages)
     texts = claims["text"].fillna("").astype(str).tolist()
     local = np.zeros(n, dtype=np.int64)
     text = {}
-    freq_keys: list[list[str]] = [[] for _ in range(n)]
-    for lg in sorted(set(lang)):
-        rows = np.flatnonzero(lang == lg)
+    freq_rows, freq_codes, n_words = [], [], 0
+    by_lang = [np.flatnonzero(lang == code) for code in range(len(languages))]
+    # the languages' word and character matrices on threads (NumPy's and scipy's kernels release
+    # the GIL), the largest first
+    tasks = sorted([(code, kind) for code in range(len(languages)) for kind in ("word", "char")],
+                   key=lambda t: -len(by_lang[t[0]]))
+    done = dict(zip(tasks, _thread_map(
+        lambda t: (_word_text if t[1] == "word" else lambda d, lg, cap: _char_text(d))(
+            [texts[i] for i in by_lang[t[0]]], languages[t[0]], term_cap), tasks)))
+    for code, (rows, lg) in enumerate(zip(by_lang, languages)):
         local[rows] = np.arange(len(rows))
-        docs = [texts[i] for i in rows]
-        try:
-            w = _word_vectorizer(lg).fit_transform(docs)
-            cv = TfidfVectorizer(analyzer="char_wb", ngram_range=(4, 4), sublinear_tf=True, dtype=np.float32,
-                                 lowercase=True)
-            c = cv.fit_transform(docs)
-        except ValueError:  # no words at all in this language's claims
+        words, chars = done.pop((code, "word")), done.pop((code, "char"))
+        if words is None or chars is None:  # no words at all in this language's claims
             z = sparse.csr_matrix((len(rows), 1), dtype=np.float32)
-            text[lg] = (rows, z, z)
+            text[lg] = (rows, z, z, np.zeros(1, np.int64))
             continue
-        comb = sparse.hstack([w * math.sqrt(0.5), c * math.sqrt(0.5)]).tocsr()
-        # candidates from the word matrix without the words most claims share (they only add pairs)
-        dfw = np.asarray((w > 0).sum(axis=0)).ravel()
-        cap = max(term_cap, int(0.05 * len(rows))) if len(rows) < 20 * term_cap else term_cap
-        wc = _normalize_rows(w[:, np.flatnonzero(dfw <= cap)]) if (dfw > cap).any() else w
-        text[lg] = (rows, comb, wc)
-        for r, keys in zip(rows, _frequent_term_keys(w, cap)):
-            freq_keys[r] = [f"{lg}:{k}" for k in keys]
-    ev = np.array([t.startswith("c:") and t[2:] in _EVENT_CONCEPTS for t in names], dtype=np.float32)
-    concepts = b.multiply(ev[None, :]).tocsr()
-    return _Features(b, names, types, f, anchor, anchor_all, text, local, lang, freq_keys, concepts)
+        (w, cols_w), wc, (r, col) = words
+        comb, order = _text_matrix(w, cols_w, *chars)
+        text[lg] = (rows, comb, wc, order)
+        freq_rows.append(rows[r])
+        freq_codes.append(n_words + col)   # a word of a language: its own number
+        n_words += w.shape[1]
+    freq_keys = (np.concatenate(freq_rows or [np.zeros(0, np.int64)]), np.concatenate(freq_codes or [np.zeros(0, np.int64)]))
+    return _Features(b, names, types, f, anchor, anchor_all, event, has_event, text, local, lang, languages, freq_keys)
+
+
+def _word_text(docs: list[str], lang: str, term_cap: int):
+    """One language's word TF-IDF: (its block of the combined matrix and the block's column
+    numbers (see :func:`_reversed_block`), the word matrix for candidates, the frequent words
+    (see :func:`_frequent_term_keys`)); None when its claims have no words at all."""
+    w, _, first = _count_matrix(*_word_keys(docs, lang))
+    if w is None:
+        return None
+    (w,) = _tfidf(w)
+    block = _reversed_block(w, first)   # before any column selection: scipy sorts the rows then
+    # candidates from the word matrix without the words most claims share (they only add pairs)
+    dfw = np.asarray((w > 0).sum(axis=0)).ravel()
+    cap = max(term_cap, int(0.05 * len(docs))) if len(docs) < 20 * term_cap else term_cap
+    wc = _normalize_rows(w[:, np.flatnonzero(dfw <= cap)]) if (dfw > cap).any() else w
+    return block, wc, _frequent_term_keys(w, cap)
+
+
+def _char_text(docs: list[str]):
+    """One language's character 4-gram TF-IDF, as its block of the combined matrix and the block's
+    column numbers (see :func:`_reversed_block`); None when its claims have no characters at all."""
+    c, _, first = _count_matrix(*_char_keys(docs))
+    return None if c is None else _reversed_block(_tfidf(c)[0], first)
 
 
 def cluster_claims(claims: pd.DataFrame, order_rank: np.ndarray, cfg: SpreadConfig | None = None,
@@ -725,34 +1246,27 @@ def cluster_claims(claims: pd.DataFrame, order_rank: np.ndarray, cfg: SpreadConf
     lap = lap or (lambda name: None)
     feats = _features(claims, tokens, cfg.term_cap)
     lap("features")
-    ci, cj = [], []
-    for lg, (rows, _, wc) in feats.text.items():
+    codes = []   # each source's pairs as numbers (smaller claim * n + larger), as they come
+
+    def add(i, j):
+        lo, hi = np.minimum(i, j), np.maximum(i, j)
+        codes.append((lo * n + hi)[lo != hi])
+
+    for lg, (rows, _, wc, _) in feats.text.items():
         if len(rows) > 1 and wc.shape[1] > 0:
-            i, j = _chunked_text_pairs(wc, rows, cfg, mapper)
-            ci.append(i)
-            cj.append(j)
-    keys = [k + f for k, f in zip(blocking_keys(tokens), feats.freq_keys)]
-    i, j = _blocking_pairs(keys, order_rank, cfg)
-    ci.append(i)
-    cj.append(j)
+            add(*_chunked_text_pairs(wc, rows, cfg, mapper))
+    add(*_blocking_pairs(*_blocking_keys(feats), order_rank, cfg))
     # flight claims that changed their count or window share no exact fact but the aircraft:
     # they meet on the aircraft family with each ISO week their window touches
     wkeys = flight_window_keys(claims)
     if any(wkeys):
-        i, j = _blocking_pairs(wkeys, order_rank, cfg)
-        ci.append(i)
-        cj.append(j)
-    i = np.concatenate(ci) if ci else np.zeros(0, np.int64)
-    j = np.concatenate(cj) if cj else np.zeros(0, np.int64)
-    lo, hi = np.minimum(i, j), np.maximum(i, j)
-    keep = lo != hi
-    code = np.unique(lo[keep].astype(np.int64) * n + hi[keep])
-    i, j = code // n, code % n
+        add(*_blocking_pairs([k for ks in wkeys for k in ks], np.array([len(ks) for ks in wkeys]), order_rank, cfg))
+    i, j = np.divmod(_unique(np.concatenate(codes) if codes else np.zeros(0, np.int64)), n)
     lap("candidates")
     pairs = _score_pairs(claims, feats, i, j, cfg)
     lap("scoring")
-    if len(pairs):
-        pairs = pairs.sort_values(["score", "i", "j"], ascending=[False, True, True], kind="stable")
+    if len(pairs):  # strongest first, then by claims
+        pairs = pairs.iloc[np.lexsort((pairs["j"].to_numpy(), pairs["i"].to_numpy(), -pairs["score"].to_numpy()))]
     labels, best = _merge_pairs(pairs, feats, n, cfg)
     lap("union")
     return labels, best, pairs, feats
@@ -762,9 +1276,27 @@ def _similarity(feats: _Features, a: int, b: int) -> float:
     """The larger of the fact and (same language) text similarity of two claims."""
     sim = _row_dot(feats.f, a, b)
     if feats.lang[a] == feats.lang[b]:
-        comb = feats.text[feats.lang[a]][1]
-        sim = max(sim, _row_dot(comb, int(feats.local[a]), int(feats.local[b])))
+        _, comb, _, order = feats.text[feats.languages[feats.lang[a]]]
+        sim = max(sim, _row_dot(comb, int(feats.local[a]), int(feats.local[b]), order))
     return sim
+
+
+def _fact_agreement(feats: _Features, i: np.ndarray, j: np.ndarray, chunk: int):
+    """(fact similarity, anchors, anchors counting the common tokens too, event concepts in common)
+    of the pairs of claims ``i[k], j[k]``. One row product of the fact vectors per chunk gives the
+    similarity and the tokens in common, which the weights then count (sums of halves and ones:
+    exact in any order)."""
+    out = [np.zeros(len(i), dtype=np.float32) for _ in range(4)]
+
+    def one(s, e):
+        prod = feats.f[i[s:e]].multiply(feats.f[j[s:e]]).tocsr()
+        out[0][s:e] = np.asarray(prod.sum(axis=1)).ravel()
+        row = np.repeat(np.arange(e - s), np.diff(prod.indptr))
+        for o, weight in zip(out[1:], (feats.anchor, feats.anchor_all, feats.event)):
+            o[s:e] = np.bincount(row, weights=weight[prod.indices], minlength=e - s)
+
+    _in_chunks(one, len(i), chunk)
+    return tuple(out)
 
 
 def _score_pairs(claims: pd.DataFrame, feats: _Features, i: np.ndarray, j: np.ndarray, cfg: SpreadConfig):
@@ -773,24 +1305,29 @@ def _score_pairs(claims: pd.DataFrame, feats: _Features, i: np.ndarray, j: np.nd
     cols = ["i", "j", "text", "fact", "anchors", "score", "how"]
     if len(i) == 0:
         return pd.DataFrame(columns=cols)
-    fams = claims["aircraft_family"].fillna("").astype(str).map(lambda s: "|".join(sorted(set(_split(s))))).to_numpy() \
-        if "aircraft_family" in claims else np.array([""] * len(claims))
-    ok = fams[i] == fams[j]  # flight claims only join claims about the same aircraft families
+    if "aircraft_family" in claims:
+        fams = claims["aircraft_family"].fillna("").astype(str)
+        uniq = fams.unique()
+        fams = fams.map(dict(zip(uniq, ("|".join(sorted(set(_split(x)))) for x in uniq))))
+        fam, fam_names = pd.factorize(fams)
+        with_fam = np.asarray(fam_names != "")[fam]
+    else:
+        fam, with_fam = np.zeros(len(claims), np.int64), np.zeros(len(claims), dtype=bool)
+    ok = fam[i] == fam[j]  # flight claims only join claims about the same aircraft families
     i, j = i[ok], j[ok]
-    fact = _rowdot(feats.f, feats.f, i, j, cfg.pair_chunk)
-    anchors = _rowdot(feats.b, feats.anchor, i, j, cfg.pair_chunk)
-    anchors_all = _rowdot(feats.b, feats.anchor_all, i, j, cfg.pair_chunk)
+    fact, anchors, anchors_all, ci = _fact_agreement(feats, i, j, cfg.pair_chunk)
     text = np.zeros(len(i), dtype=np.float32)
-    same = feats.lang[i] == feats.lang[j]
-    for lg, (rows, comb, _) in feats.text.items():
-        sel = np.flatnonzero(same & (feats.lang[i] == lg))
+    lang = feats.lang[i]
+    same = lang == feats.lang[j]
+    for code, lg in enumerate(feats.languages):
+        comb = feats.text[lg][1]
+        sel = np.flatnonzero(same & (lang == code))
         if len(sel):
             text[sel] = _rowdot(comb, comb, feats.local[i[sel]], feats.local[j[sel]], cfg.pair_chunk)
     by_text = (text >= cfg.text_threshold) & ((anchors_all >= _CONCEPT_ANCHOR) | (text >= cfg.text_alone))
     # facts alone must also agree on what happened: claims stating different events (or one an
     # event, the other none) need a third specific fact in common
-    ci = _rowdot(feats.concepts, feats.concepts, i, j, cfg.pair_chunk)
-    has_event = np.asarray(feats.concepts.sum(axis=1)).ravel() > 0
+    has_event = feats.has_event
     need = np.where((ci == 0) & (has_event[i] | has_event[j]), 3.0, 2.0)
     by_fact = ((fact >= cfg.fact_threshold) & (anchors >= need)) | ((fact >= cfg.fact_strong) & (anchors_all >= 1.5)
                                                                      & ((ci > 0) | ~(has_event[i] | has_event[j])))
@@ -798,15 +1335,16 @@ def _score_pairs(claims: pd.DataFrame, feats: _Features, i: np.ndarray, j: np.nd
                & ((anchors >= 1) | (anchors_all >= 1.5)))
     # flight claims that changed a field or two (count, window ends) still agree partially
     by_flight = np.zeros(len(i), dtype=bool)
-    cand = np.flatnonzero(~(by_text | by_fact | by_both) & (fams[i] != ""))
+    cand = np.flatnonzero(~(by_text | by_fact | by_both) & with_fam[i])
     if len(cand):
         by_flight[cand] = _flight_agreement(claims, i[cand], j[cand], ci[cand], has_event)
     by_fact = by_fact | by_flight
-    acc = by_text | by_fact | by_both
+    acc = np.flatnonzero(by_text | by_fact | by_both)
+    i, j, text, fact, anchors, by_text, by_fact, by_both = (x[acc] for x in (i, j, text, fact, anchors, by_text,
+                                                                              by_fact, by_both))
     how = np.where(by_text & (by_fact | by_both), "text+facts", np.where(by_text, "text", "facts"))
     score = np.maximum(np.maximum(text, fact), (text + fact) / 2)
-    df = pd.DataFrame({"i": i, "j": j, "text": text, "fact": fact, "anchors": anchors, "score": score, "how": how})
-    return df[acc].reset_index(drop=True)
+    return pd.DataFrame({"i": i, "j": j, "text": text, "fact": fact, "anchors": anchors, "score": score, "how": how})
 
 
 # --- spread tables -----------------------------------------------------------------------------------------
@@ -862,11 +1400,15 @@ def spread_tables(corpus, config: SpreadConfig | None = None, timings: dict | No
     mentions = _mentions(claims, tl)
     lap("mentions")
     columns = _columns(claims)
-    changed = find_mutations(claims, tl, corpus, feats, tokens, cfg, columns=columns)
-    lap("mutations")
-    links = find_links(claims, mentions, changed, tl, feats, cfg)
+    # the links' rare word 4-grams are found meanwhile on a thread: mostly NumPy, beside the
+    # mutations' Python
+    with ThreadPoolExecutor(1) as pool:
+        ngrams = pool.submit(_rare_ngrams, *_ngram_input(claims, tl))
+        changed = find_mutations(claims, tl, corpus, feats, cfg, columns=columns)
+        lap("mutations")
+        links = find_links(claims, mentions, changed, tl, feats, cfg, ngrams.result())
     lap("links")
-    muts = find_mutations(claims, tl, corpus, feats, tokens, cfg, links=links, changed=changed, columns=columns)
+    muts = find_mutations(claims, tl, corpus, feats, cfg, links=links, changed=changed, columns=columns)
     lap("invented")
     clusters = _clusters(claims, mentions, muts, links, tl)
     out = {"claim_clusters": conform("claim_clusters", clusters), "claim_mentions": conform("claim_mentions", mentions),
@@ -895,9 +1437,11 @@ def _prepare_claims(claims: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFram
         c["claim_id"] = c["article_id"].astype(str) + "#" + c["sentence_id"].astype(str) + "@" + c["start"].astype(str)
     c["count"] = pd.to_numeric(c["count"], errors="coerce").astype("Int64")
     for col in ("attributed", "context_attributed", "hedged", "restates", "count_explicit"):
-        c[col] = c[col].map(lambda v: bool(v) if v is not None and v is not pd.NA and v == v else False)
+        if c[col].dtype != bool:  # (a boolean column is as it is)
+            c[col] = c[col].map(lambda v: bool(v) if v is not None and v is not pd.NA and v == v else False)
     for col in ("language", "text", "kind", "aircraft_family", "dates", "date_start", "date_end"):
-        c[col] = c[col].map(_s)
+        # missing as "": in bulk for text columns, which keep their type, as _s does
+        c[col] = c[col].fillna("") if c[col].dtype == "str" else c[col].map(_s)
     return c.reset_index(drop=True)
 
 
@@ -939,22 +1483,32 @@ def _facts(v) -> dict:
 
 class _Columns(dict):
     """The claims as plain Python lists (scalar access to a DataFrame costs microseconds each),
-    converted on first access of each column."""
+    converted on first access of each column, and their parsed facts (:meth:`facts`)."""
 
     def __init__(self, claims: pd.DataFrame):
         super().__init__()
         self.claims = claims
+        self._facts: dict[int, dict] = {}
 
     def __missing__(self, c: str) -> list:
         col = self.claims[c]
         if col.dtype == bool or str(col.dtype) == "boolean":
-            out = [bool(x) if x is not pd.NA else False for x in col.tolist()]
+            out = col.fillna(False).astype(bool).tolist()
         elif c in ("start", "end", "sentence_id", "order_rank", "paragraph"):
-            out = [int(x) for x in col.tolist()]
+            out = col.astype(np.int64).tolist()
         else:
-            out = [x if type(x) is str else _s(x) for x in col.tolist()]
+            out = _strings(col).tolist()
         self[c] = out
         return out
+
+    def facts(self, k: int, key: str | None = None):
+        """The parsed facts of claim ``k`` (parsed once), or just their ``key`` (None when absent;
+        facts whose text does not name the key are not parsed at all)."""
+        if key is not None:
+            return self.facts(k).get(key) if f'"{key}"' in self["facts"][k] else None
+        if k not in self._facts:
+            self._facts[k] = _facts(self["facts"][k])
+        return self._facts[k]
 
 
 def _columns(claims: pd.DataFrame) -> dict[str, list]:
@@ -967,12 +1521,12 @@ def _vote(values: list[tuple[str, int, str]]) -> tuple[str, str] | None:
     earliest article; returns (value, article holding it first)."""
     if not values:
         return None
-    per_article = {}
-    for v, r, a in sorted(values, key=lambda x: (x[1], x[2])):
+    per_article = {}   # each article's first vote, in (rank, article) order
+    for v, r, a in sorted(values, key=itemgetter(1, 2)):
         per_article.setdefault(a, (v, r))
     cnt = Counter(v for v, _ in per_article.values())
     first = {}
-    for a, (v, r) in sorted(per_article.items(), key=lambda kv: (kv[1][1], kv[0])):
+    for a, (v, r) in per_article.items():
         first.setdefault(v, (r, a))
     best = min(cnt, key=lambda v: (-cnt[v], first[v][0], first[v][1]))
     return best, first[best][1]
@@ -1021,8 +1575,8 @@ def _wording(w: str) -> str:
     return " ".join(sorted(toks))
 
 
-def find_mutations(claims: pd.DataFrame, tl: pd.DataFrame, corpus, feats: _Features, tokens: list[list[str]],
-                   cfg: SpreadConfig, links: pd.DataFrame | None = None, changed: pd.DataFrame | None = None,
+def find_mutations(claims: pd.DataFrame, tl: pd.DataFrame, corpus, feats: _Features, cfg: SpreadConfig,
+                   links: pd.DataFrame | None = None, changed: pd.DataFrame | None = None,
                    columns: dict | None = None) -> pd.DataFrame:
     """Rows of the ``mutations`` table. Without ``links``: the changed values. With ``links`` (the
     derivation links, found from the changed values): the invented details and claims too, added
@@ -1044,13 +1598,7 @@ def find_mutations(claims: pd.DataFrame, tl: pd.DataFrame, corpus, feats: _Featu
                      "published": published.get(aid, pd.NA),
                      "language": cl["language"][k], "hedged": bool(cl["hedged"][k])})
 
-    facts_cache: dict[int, dict] = {}
-
-    def facts(k):
-        if k not in facts_cache:
-            facts_cache[k] = _facts(cl["facts"][k])
-        return facts_cache[k]
-
+    facts = cl.facts
     if changed is None:
         n_art = claims.groupby("cluster_id")["article_id"].nunique()
         multi = set(n_art[n_art > 1].index)
@@ -1066,7 +1614,7 @@ def find_mutations(claims: pd.DataFrame, tl: pd.DataFrame, corpus, feats: _Featu
             _source_mutations(cl, idx, facts, add)
         _name_mutations(cl, facts, add)
     if links is not None:
-        _invented(cl, tl, corpus, feats, tokens, cfg, facts, add, links)
+        _invented(cl, tl, corpus, feats, cfg, facts, add, links)
     cols = [c for c, _, _ in SPREAD_SCHEMA["mutations"]]
     df = pd.DataFrame(rows, columns=cols)
     if changed is not None and len(changed):
@@ -1080,7 +1628,7 @@ def find_mutations(claims: pd.DataFrame, tl: pd.DataFrame, corpus, feats: _Featu
 def _aircraft_mutations(cl, idx, facts, add):
     by_fam: dict[str, list] = defaultdict(list)
     for k in idx:
-        for a in facts(k).get("aircraft", []):
+        for a in facts(k, "aircraft") or []:
             if a.get("f") and a.get("d"):
                 by_fam[a["f"]].append((k, a))
     for fam, items in by_fam.items():
@@ -1146,7 +1694,7 @@ def _route_places(f: dict) -> list[tuple[str, list]]:
 def _place_changes(cl, idx, facts, add):
     """A route place that replaces the reference route's place (unrelated by containment)."""
     _, parents = _place_kinds()
-    items = [(k, _route_places(facts(k))) for k in idx if facts(k).get("route")]
+    items = [(k, _route_places(facts(k))) for k in idx if facts(k, "route")]
     items = [(k, r) for k, r in items if r]
     arts = {cl["article_id"][k] for k, _ in items}
     if len(arts) < 2:
@@ -1178,7 +1726,7 @@ def _source_mutations(cl, idx, facts, add):
     slots: dict[str, list] = defaultdict(list)     # source type -> (k, canonical, span)
     words: dict[str, list] = defaultdict(list)     # language -> (k, wording, as_written, span)
     for k in idx:
-        for s in facts(k).get("sources", []):
+        for s in facts(k, "sources") or []:
             if s.get("stance", "cited") != "cited":
                 continue
             t = s.get("t", "")
@@ -1213,7 +1761,7 @@ def _name_mutations(cl, facts, add):
     for k in range(len(cl["article_id"])):
         if not cl["people_keys"][k]:
             continue
-        for p in facts(k).get("people", []):
+        for p in facts(k, "people") or []:
             w = p.get("w", "")
             if not w or not p.get("key"):
                 continue
@@ -1236,26 +1784,21 @@ def _name_mutations(cl, facts, add):
 
 # --- invented ---------------------------------------------------------------------------------------------
 
-_NOVEL_TYPES = ("p", "e", "pl", "d", "n", "du", "c")
 _ELIGIBLE = frozenset({"flight", "meeting", "event", "date", "number"})
 
 
-def _specific_tokens(toks: list[str], kinds: dict) -> list[str]:
-    """The tokens that can make a claim new: people, named entities, specific places, days,
-    numbers, durations, aircraft families, and event concepts."""
-    out = []
-    for t in toks:
-        typ, _, val = t.partition(":")
-        if typ in ("p", "e", "pl", "n", "du", "d", "fam") or (typ == "c" and val in _EVENT_CONCEPTS):
-            out.append(t)
-    return out
+def _specific_token(t: str) -> bool:
+    """Whether a token can make a claim new: a person, named entity, specific place, day, number,
+    duration, aircraft family or event concept."""
+    typ, _, val = t.partition(":")
+    return typ in ("p", "e", "pl", "n", "du", "d", "fam") or (typ == "c" and val in _EVENT_CONCEPTS)
 
 
 _EVENT_CONCEPTS = frozenset({"resume", "pause", "attack", "repel", "oust", "flee", "asylum", "intervene", "bomb",
                              "escalate", "reduce", "meet", "visit"})
 
 
-def _invented(cl, tl, corpus, feats, tokens, cfg, facts, add, links: pd.DataFrame):
+def _invented(cl, tl, corpus, feats, cfg, facts, add, links: pd.DataFrame):
     """Whole claims and details with no antecedent (see the module docs). Linear: every token
     remembers the timeline group where it first appeared and which articles of that group hold it."""
     kinds, parents = _place_kinds()
@@ -1269,7 +1812,10 @@ def _invented(cl, tl, corpus, feats, tokens, cfg, facts, add, links: pd.DataFram
     aids = cl["article_id"]
     cids = cl["cluster_id"]
     kind = cl["kind"]
-    spec = [_specific_tokens(tokens[k], kinds) for k in range(n)]
+    g = pd.Series(aids, dtype=object).map(a_grank).fillna(10**9).to_numpy(dtype=np.int64)
+    art, art_names = pd.factorize(pd.Series(aids, dtype=object))
+    g_art = np.zeros(len(art_names), dtype=np.int64)
+    g_art[art] = g
 
     def place_ancestors(p: str) -> list[str]:
         out, seen_p = [], set()
@@ -1280,40 +1826,65 @@ def _invented(cl, tl, corpus, feats, tokens, cfg, facts, add, links: pd.DataFram
                 out.append(p)
         return out
 
-    art_tokens: dict[str, set] = defaultdict(set)
-    for k in range(n):
-        t = art_tokens[aids[k]]
-        t.update(spec[k])
-        for tkn in spec[k]:
-            if tkn.startswith("pl:"):  # seeing an airport is seeing its city and region too
-                t.update("pl:" + x for x in place_ancestors(tkn[3:]))
-        for d in _split(cl["dates"][k]):
+    # the specific tokens of each claim (see _specific_token), by token number
+    b, names = feats.tokens, feats.names
+    vocab = {t: k for k, t in enumerate(names.tolist())}
+    is_spec = np.array([_specific_token(t) for t in names.tolist()], dtype=bool)
+    tid = b.indices.astype(np.int64)
+    row = np.repeat(np.arange(n), np.diff(b.indptr))
+    spec_row, spec_tid = row[is_spec[tid]], tid[is_spec[tid]]
+
+    def spec(k: int) -> list[str]:
+        return [names[t] for t in tid[b.indptr[k]:b.indptr[k + 1]].tolist() if is_spec[t]]
+
+    def number(t: str) -> int:
+        return vocab.setdefault(t, len(vocab))
+
+    # the tokens each article holds: its claims' specific tokens, the places containing their
+    # places (seeing an airport is seeing its city and region too), the days of their windows
+    held = [(spec_row, spec_tid)]
+    places = [t for t in np.unique(spec_tid).tolist() if names[t].startswith("pl:")]
+    up = {t: [number("pl:" + x) for x in place_ancestors(names[t][3:])] for t in places}
+    with_up = np.flatnonzero(np.isin(spec_tid, places))
+    held.append(_explode(np.searchsorted(places, spec_tid[with_up]), [up[t] for t in places]))
+    held[-1] = (spec_row[with_up][held[-1][0]], held[-1][1])
+    code, uniq = pd.factorize(np.asarray(cl["dates"], dtype=object))
+    days = []
+    for cell in uniq:
+        days.append([])
+        for d in _split(cell):
             lo, _, hi = d.partition("/")
             if lo and _days(lo, hi) <= 31:
-                t.update("d:" + x for x in _day_range(lo, hi))
-    first: dict[str, int] = {}             # token -> group rank where it first appears
-    holders: dict[str, set] = {}           # token -> articles of that first group holding it
+                days[-1] += [number("d:" + x) for x in _day_range(lo, hi)]
+    held.append(_explode(code, days))
+    n_art, n_tok = len(art_names), len(vocab)
+    key = _unique(np.concatenate([art[r] + n_art * np.asarray(t, dtype=np.int64) for r, t in held]))
+    tok_of, art_of = key // n_art, key % n_art
+    # each token's first group rank, how many articles of that group hold it and one of them
+    heads = np.flatnonzero(np.r_[True, tok_of[1:] != tok_of[:-1]]) if len(key) else key
+    first = np.full(n_tok, -1, dtype=np.int64)
+    first[tok_of[heads]] = np.minimum.reduceat(g_art[art_of], heads) if len(key) else []
+    at_first = g_art[art_of] == first[tok_of]
+    holders = np.bincount(tok_of[at_first], minlength=n_tok)
+    holder = np.full(n_tok, -1, dtype=np.int64)
+    holder[tok_of[at_first]] = art_of[at_first]
     full_by_surname: dict[str, dict] = defaultdict(dict)   # surname -> {full name key: first group rank}
-    for a in sorted(art_tokens, key=lambda x: (a_grank.get(x, 10**9), art_rank.get(x, 10**9), x)):
-        r = a_grank.get(a, 10**9)
-        for tkn in art_tokens[a]:
-            if tkn not in first or first[tkn] > r:
-                first[tkn], holders[tkn] = r, {a}
-            elif first[tkn] == r:
-                holders[tkn].add(a)
-            if tkn[:2] in ("p:", "e:"):
-                parts = tkn[2:].split()
-                if parts:
-                    full_by_surname[parts[-1]].setdefault(tkn[2:], r)
-                    full_by_surname[parts[-1]][tkn[2:]] = min(full_by_surname[parts[-1]][tkn[2:]], r)
+    for t in np.flatnonzero(first >= 0).tolist():
+        name = names[t] if t < len(names) else None
+        if name is not None and name[:2] in ("p:", "e:"):
+            parts = name[2:].split()
+            if parts:
+                known = full_by_surname[parts[-1]]
+                known[name[2:]] = min(known.get(name[2:], first[t]), int(first[t]))
+    a_code = dict(zip(art_names, range(n_art)))
 
     def seen(tkn: str, a: str) -> bool:
         """Seen in an earlier group, or in another article of the same group."""
-        r = first.get(tkn)
-        if r is None:
+        t = vocab.get(tkn)
+        if t is None or first[t] < 0:
             return False
-        ra = a_grank[a]
-        return r < ra or (r == ra and bool(holders[tkn] - {a}))
+        r, ra = first[t], a_grank[a]
+        return r < ra or (r == ra and (holders[t] > 1 or holder[t] != a_code[a]))
 
     def novel(tok: str, a: str) -> bool:
         typ, _, val = tok.partition(":")
@@ -1334,18 +1905,13 @@ def _invented(cl, tl, corpus, feats, tokens, cfg, facts, add, links: pd.DataFram
             return not seen(tok, a) and not any(seen("pl:" + x, a) for x in place_ancestors(val))
         return not seen(tok, a)
 
-    # articles of each cluster; a claim has an antecedent when another article of its cluster is
-    # earlier or contemporaneous
-    cluster_arts: dict[str, set] = defaultdict(set)
-    for a, c in zip(aids, cids):
-        cluster_arts[c].add(a)
-    retells = set()
-    for c, arts in cluster_arts.items():
-        if len(arts) > 1:
-            lo = min(a_grank[a] for a in arts)
-            retells.update(a for a in arts if a_grank[a] > lo or sum(1 for o in arts if a_grank[o] == lo) > 1)
-    earlier_partner = np.array([any(o != aids[k] and a_grank[o] <= a_grank[aids[k]] for o in cluster_arts[cids[k]])
-                                for k in range(n)], dtype=bool)
+    # a claim has an antecedent when another article of its cluster is earlier or contemporaneous:
+    # its article comes after the cluster's first group, or shares that group with another article
+    cc = pd.factorize(pd.Series(cids, dtype=object))[0]
+    ca = pd.DataFrame({"c": cc, "a": art, "g": g}).drop_duplicates(["c", "a"])
+    lo = ca.groupby("c")["g"].min().reindex(range(cc.max() + 1)).to_numpy()
+    at_lo = np.bincount(ca["c"][ca["g"].to_numpy() == lo[ca["c"].to_numpy()]], minlength=len(lo))
+    earlier_partner = (g > lo[cc]) | (at_lo[cc] > 1)
     # a claim that later articles also make without descending from this one (following each
     # article's likeliest source) came from a common source the corpus lacks: it was not invented
     # by the first article that happens to carry it
@@ -1367,24 +1933,28 @@ def _invented(cl, tl, corpus, feats, tokens, cfg, facts, add, links: pd.DataFram
             desc_cache[a] = seen_d
         return desc_cache[a]
 
+    by_cluster = np.argsort(cc, kind="stable")
+    bounds = np.searchsorted(cc[by_cluster], np.arange(len(lo) + 1))
+
     def independent_later(k: int) -> bool:
-        later = [o for o in cluster_arts[cids[k]] if o != aids[k]]
-        return bool(later) and bool(set(later) - descendants(aids[k]))
-    src = [set(_split(cl["source"][k]) + _split(cl["context_sources"][k])) for k in range(n)]
+        later = {aids[x] for x in by_cluster[bounds[cc[k]]:bounds[cc[k] + 1]].tolist()} - {aids[k]}
+        return bool(later) and bool(later - descendants(aids[k]))
 
     # (a) whole claims
     cands = []
-    attributed = np.array(cl["attributed"], dtype=bool) | np.array(cl["context_attributed"], dtype=bool)
-    restates = np.array(cl["restates"], dtype=bool)
-    for k in range(n):
+    retells = np.zeros(art.max() + 1, dtype=bool)
+    retells[art[earlier_partner]] = True            # articles that re-tell an earlier one
+    plain = ~(np.array(cl["restates"], dtype=bool) | np.array(cl["attributed"], dtype=bool)
+              | np.array(cl["context_attributed"], dtype=bool))
+    eligible = np.array([x in _ELIGIBLE for x in kind], dtype=bool) & retells[art] & ~earlier_partner & plain
+    for k in np.flatnonzero(eligible).tolist():
         a = aids[k]
-        if kind[k] not in _ELIGIBLE or a not in retells or earlier_partner[k] or restates[k] or attributed[k]:
-            continue
         if independent_later(k):
             continue
-        if not any(not x.startswith("c:") for x in spec[k]):
+        toks = spec(k)
+        if not any(not x.startswith("c:") for x in toks):
             continue
-        new = [x for x in spec[k] if novel(x, a)]
+        new = [x for x in toks if novel(x, a)]
         if new:
             cands.append((k, new))
     cands = _drop_text_antecedents(cands, cl, corpus, tl, cfg)
@@ -1393,24 +1963,36 @@ def _invented(cl, tl, corpus, feats, tokens, cfg, facts, add, links: pd.DataFram
         add(k, "claim", cl["text"][k], "", "invented", None, "",
             f"no earlier article has this claim and it cites no checkable source; new: {labels}")
 
-    # (b) details added to a claim that has earlier versions
-    need = {cids[k] for k in np.flatnonzero(earlier_partner)}
-    members: dict[str, list] = defaultdict(list)
-    for k in range(n):
-        if cids[k] in need:
-            members[cids[k]].append(k)
-    for c in members:
-        members[c].sort(key=lambda j: a_grank[aids[j]])
-    for k in np.flatnonzero(earlier_partner):
-        k = int(k)
+    # (b) details added to a claim that has earlier versions -- unless it cites a source that the
+    # earliest versions (a cluster's first 64 claims in timeline order) of the other articles up
+    # to its own group do not: a new source could have supplied the new detail
+    pair_code, pairs = _distinct_rows(cl["source"], cl["context_sources"])
+    src = [set(_split(s_) + _split(c_)) for s_, c_ in pairs]
+    need = np.zeros(len(lo), dtype=bool)
+    need[cc[earlier_partner]] = True
+    members = np.lexsort((g, cc))                   # by cluster and group rank, then claim
+    members = members[need[cc[members]]]
+    heads = np.flatnonzero(np.r_[True, cc[members][1:] != cc[members][:-1]])
+    place = np.arange(len(members)) - np.repeat(heads, np.diff(np.r_[heads, len(members)]))
+    early, place = members[place < 64], place[place < 64]
+    # per (cluster, source): the first early claim citing it, its article, and the first early
+    # claim of another article citing it
+    covers: dict[tuple, tuple] = {}
+    for k, p in zip(early.tolist(), place.tolist()):
+        for s_ in src[pair_code[k]]:
+            c_ = covers.get((cc[k], s_))
+            if c_ is None:
+                covers[(cc[k], s_)] = (p, art[k], 64)
+            elif c_[2] == 64 and art[k] != c_[1]:
+                covers[(cc[k], s_)] = (c_[0], c_[1], p)
+    span = int(g.max()) + 1
+    key = cc[early] * span + g[early]
+    ep = np.flatnonzero(earlier_partner)
+    upto = np.searchsorted(key, cc[ep] * span + g[ep], side="right") - np.searchsorted(key, cc[ep] * span)
+    for k, t in zip(ep.tolist(), upto.tolist()):
         a = aids[k]
-        partners_src = set()
-        for j in members[cids[k]][:64]:  # the earliest versions are the antecedents that matter
-            if a_grank[aids[j]] > a_grank[a]:
-                break
-            if aids[j] != a:
-                partners_src |= src[j]
-        if src[k] - partners_src:
+        if any(not ((c_[0] if c_[1] != art[k] else c_[2]) < t) for c_ in
+               (covers.get((cc[k], s_), (64, art[k], 64)) for s_ in src[pair_code[k]])):
             continue  # a new source could have supplied the new detail
         f = facts(k)
         for p in f.get("people", []):
@@ -1418,9 +2000,9 @@ def _invented(cl, tl, corpus, feats, tokens, cfg, facts, add, links: pd.DataFram
                 add(k, "person", p.get("w") or p.get("v"), "", "invented", p.get("span"), "",
                     "a person no earlier article names, added to a claim that earlier articles make")
         if kind[k] == "flight":
-            for p, span in _route_places(f):
+            for p, span_ in _route_places(f):
                 if _specific_place(p, kinds) and novel("pl:" + p, a):
-                    add(k, "place", p, "", "invented", span, "",
+                    add(k, "place", p, "", "invented", span_, "",
                         "a place no earlier article names, added to the route of a flight earlier articles report")
 
 
@@ -1434,37 +2016,39 @@ def _drop_text_antecedents(cands, cl, corpus, tl, cfg):
     """Keep the candidates with no similar sentence (same language) in an earlier article."""
     if not cands or corpus.sentences is None or not len(corpus.sentences):
         return cands
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
     rank = dict(zip(tl["article_id"], tl["order_rank"]))
     group = dict(zip(tl["article_id"], tl["group"]))
     sents = corpus.sentences
     lang_of = dict(zip(corpus.articles["article_id"], corpus.articles["language"].fillna("")))
+    sent_lang = sents["article_id"].map(lang_of).fillna("").to_numpy(dtype=object)
     keep = []
     by_lang = defaultdict(list)
     for k, new in cands:
         by_lang[cl["language"][k]].append((k, new))
     for lg, items in by_lang.items():
-        s = sents[sents["article_id"].map(lambda x: lang_of.get(x, "") == lg)]
+        s = sents[sent_lang == lg]
         if not len(s):
             keep += items
             continue
-        vec = _word_vectorizer(lg)
-        m = vec.fit_transform(s["text"].fillna("").tolist())
-        q = vec.transform([cl["text"][k] for k, _ in items])
+        # the sentences' word TF-IDF, and the candidates' in the sentences' vocabulary
+        docs = s["text"].fillna("").tolist()
+        keys, per_doc = _word_keys(docs + [cl["text"][k] for k, _ in items], lg)
+        split = int(per_doc[:len(docs)].sum())
+        m, vocabulary, _ = _count_matrix(keys[:split], per_doc[:len(docs)])
+        if m is None:  # no words in these sentences
+            keep += items
+            continue
+        m, q = _tfidf(m, _count_matrix(keys[split:], per_doc[len(docs):], vocabulary)[0])
         sim = (q @ m.T).tocsr()
-        s_art = s["article_id"].to_numpy()
-        for row, (k, new) in enumerate(items):
-            a = cl["article_id"][k]
-            lo, hi = sim.indptr[row], sim.indptr[row + 1]
-            found = False
-            for col, v in zip(sim.indices[lo:hi], sim.data[lo:hi]):
-                o = s_art[col]
-                if v >= cfg.antecedent_text and o != a and (rank[o] < rank[a] or group[o] == group[a]):
-                    found = True
-                    break
-            if not found:
-                keep.append((k, new))
+        # an antecedent: a similar sentence of another article, earlier or contemporaneous
+        row = np.repeat(np.arange(len(items)), np.diff(sim.indptr))
+        s_art, q_art = s["article_id"], pd.Series([cl["article_id"][k] for k, _ in items], dtype=object)
+        col, row_art = sim.indices, q_art.to_numpy()[row]
+        hit = ((sim.data >= cfg.antecedent_text) & (s_art.to_numpy()[col] != row_art)
+               & ((s_art.map(rank).to_numpy()[col] < q_art.map(rank).to_numpy()[row])
+                  | (s_art.map(group).to_numpy()[col] == q_art.map(group).to_numpy()[row])))
+        found = np.bincount(row[hit], minlength=len(items)) > 0
+        keep += [item for item, f in zip(items, found) if not f]
     return sorted(keep)
 
 
@@ -1472,133 +2056,156 @@ def _drop_text_antecedents(cands, cl, corpus, tl, cfg):
 
 
 def find_links(claims: pd.DataFrame, mentions: pd.DataFrame, muts: pd.DataFrame, tl: pd.DataFrame,
-               feats: _Features, cfg: SpreadConfig) -> pd.DataFrame:
-    """Likely derivation links between articles (rows of ``article_links``).
+               feats: _Features, cfg: SpreadConfig, ngrams: tuple | None = None) -> pd.DataFrame:
+    """Likely derivation links between articles (rows of ``article_links``); ``ngrams``: the
+    articles' rare word 4-grams (:func:`_rare_ngrams`), found here when not given.
 
     Candidate pairs: articles sharing a claim cluster, each paired with its ``link_window``
-    predecessors in the cluster's timeline and the cluster's first three articles (linear)."""
+    predecessors in the cluster's timeline and the cluster's first three articles (linear). The
+    evidence and the scores of all pairs are computed at once (see :func:`_link_scores`); only
+    the links are then written out one by one."""
     cols = [c for c, _, _ in SPREAD_SCHEMA["article_links"]]
     arts = tl["article_id"].tolist()
     if len(arts) < 2 or not len(claims):
         return pd.DataFrame(columns=cols)
-    t = {c: dict(zip(tl["article_id"], tl[c])) for c in ("order_rank", "order_from", "order_date", "group", "language")}
-    rank = t["order_rank"]
-    aidx = {x: i for i, x in enumerate(arts)}
-    n_art = claims.groupby("cluster_id")["article_id"].nunique()
-    shared_clusters = set(n_art[n_art > 1].index)
-    m = claims[claims["cluster_id"].isin(shared_clusters)]
-    if not len(m):
+    n_art = len(arts)
+    aidx = {x: k for k, x in enumerate(arts)}      # the timeline position
+    art = claims["article_id"].map(aidx).to_numpy(dtype=np.int64)
+    cl, cl_names = pd.factorize(claims["cluster_id"])
+    cl, n_cl_all = cl.astype(np.int64), len(cl_names)
+    # each (cluster, article) once, by cluster and timeline; the clusters told by several articles
+    ca = _unique(cl * n_art + art)
+    c_of, a_of = ca // n_art, ca % n_art
+    first = np.flatnonzero(np.r_[True, c_of[1:] != c_of[:-1]])
+    size = np.diff(np.r_[first, len(ca)])
+    multi = np.repeat(size > 1, size)
+    if not multi.any():
         return pd.DataFrame(columns=cols)
-    cids = sorted(shared_clusters)
-    cidx = {c: i for i, c in enumerate(cids)}
-    pairs = set()
-    for _, grp in m.groupby("cluster_id", sort=False)["article_id"]:
-        alist = sorted(set(grp), key=lambda x: (rank[x], x))
-        for p, bb in enumerate(alist):
-            for aa in set(alist[max(0, p - cfg.link_window):p] + alist[:min(p, 2)]):
-                pairs.add((aidx[aa], aidx[bb]))
-    if not pairs:
-        return pd.DataFrame(columns=cols)
-    am = sparse.csr_matrix((np.ones(len(m), np.float32), (m["article_id"].map(aidx).to_numpy(),
-                                                          m["cluster_id"].map(cidx).to_numpy())),
-                           shape=(len(arts), len(cids)))
-    am = (am > 0).astype(np.float32).tocsr()
-    ngr, n_ng = _rare_ngrams(claims, aidx, len(arts))
-    pa = np.array(sorted(pairs), dtype=np.int64)
-    i, j = pa[:, 0], pa[:, 1]
+    pos, head = np.arange(len(ca)) - np.repeat(first, size), np.repeat(first, size)
+    pi, pj = [], []
+    for d in range(1, cfg.link_window + 1):
+        ok = pos[d:] >= d
+        pi.append(a_of[:-d][ok])
+        pj.append(a_of[d:][ok])
+    for k in range(2):
+        ok = pos > k
+        pi.append(a_of[head[ok] + k])
+        pj.append(a_of[ok])
+    code = _unique(np.concatenate(pi) * n_art + np.concatenate(pj))
+    i, j = code // n_art, code % n_art
+    am = sparse.csr_matrix((np.ones(int(multi.sum()), np.float32), (a_of[multi], c_of[multi])), shape=(n_art, n_cl_all))
+    ngr, n_ng = ngrams if ngrams is not None else _rare_ngrams(*_ngram_input(claims, tl))
     shared = _rowdot(am, am, i, j, cfg.pair_chunk)
     n_cl = np.asarray(am.sum(axis=1)).ravel()
     shared_ng = _rowdot(ngr, ngr, i, j, cfg.pair_chunk) if ngr is not None else np.zeros(len(i))
-    has_mut = np.zeros(len(arts), dtype=bool)
-    if len(muts):
-        has_mut[[aidx[x] for x in set(muts["article_id"]) if x in aidx]] = True
-    keep = (shared >= 2) | (has_mut[i] & has_mut[j])
-    i, j, shared, shared_ng = i[keep], j[keep], shared[keep], shared_ng[keep]
-    # each article's clusters in the order it tells them; the first mention of each
-    first_m = m.sort_values(["article_id", "start"], kind="stable").drop_duplicates(["article_id", "cluster_id"])
-    seq = {x: list(g) for x, g in first_m.groupby("article_id", sort=False)["cluster_id"]}
-    first_idx = dict(zip(zip(first_m["article_id"], first_m["cluster_id"]), first_m.index))
-    # aligned-sentence similarity for all same-language pairs at once
-    lang = t["language"]
-    pa_list, pb_list, owner = [], [], []
-    commons = []
-    for q, (x, y) in enumerate(zip(i, j)):
-        a_, b_ = arts[x], arts[y]
-        sb = set(seq.get(b_, []))
-        common = [c for c in seq.get(a_, []) if c in sb]
-        commons.append(common)
-        if lang.get(a_) == lang.get(b_) and _s(lang.get(a_)):
-            for c in common:
-                pa_list.append(first_idx[(a_, c)])
-                pb_list.append(first_idx[(b_, c)])
-                owner.append(q)
-    tsim = np.zeros(len(i))
-    if pa_list:
-        pa_arr, pb_arr, own = np.array(pa_list), np.array(pb_list), np.array(owner)
-        sims = np.zeros(len(pa_arr), dtype=np.float32)
-        for lg, (rows, comb, _) in feats.text.items():
-            sel = np.flatnonzero(feats.lang[pa_arr] == lg)
-            if len(sel):
-                sims[sel] = _rowdot(comb, comb, feats.local[pa_arr[sel]], feats.local[pb_arr[sel]], cfg.pair_chunk)
-        sums = np.bincount(own, weights=sims, minlength=len(i))
-        cnts = np.bincount(own, minlength=len(i))
-        tsim = np.divide(sums, np.maximum(cnts, 1))
-    channels: dict[str, dict] = defaultdict(lambda: defaultdict(set))  # article -> cluster -> cited channels
-    for a_, c_, ch in zip(m["article_id"], m["cluster_id"], m["channel"]):
-        if _s(ch):
-            channels[a_][c_].add(_s(ch))
+    # the changed values each article carries (script-independent) and how many a pair shares
     mut_keys: dict[str, dict] = defaultdict(dict)
     for r in muts[["article_id", "cluster_id", "field", "value"]].itertuples(index=False):
         mut_keys[r.article_id].setdefault((r.cluster_id, r.field, _mutation_key(r.field, str(r.value))), str(r.value))
     deviations = Counter(muts["article_id"]) if len(muts) else Counter()
     mut_sets = {a_: set(d) for a_, d in mut_keys.items()}
-    no_muts: set = set()
-    rows = []
-    for q, (x, y, sh, sng) in enumerate(zip(i, j, shared, shared_ng)):
-        a_, b_ = arts[x], arts[y]
-        both = sorted(mut_sets.get(a_, no_muts) & mut_sets.get(b_, no_muts))
-        if sh < 2 and not both:
-            continue
-        common = commons[q]
-        order = _order_agreement(common, seq.get(b_, []))
-        same_lang = lang.get(a_) == lang.get(b_) and _s(lang.get(a_)) != ""
-        ts = float(tsim[q]) if same_lang else 0.0
-        smut = len(both)
-        overlap = sh / max(1.0, min(n_cl[x], n_cl[y]))
-        struct = overlap * order if sh >= (3 if same_lang else 4) else 0.0
-        if not same_lang:
-            sng = 0  # names and numbers are shared by every re-telling; only same-language wording shows copying
-        e_struct = min(1.0, max(0.0, (struct - 0.3) / 0.5))
-        # a faithful translation: many shared claims, told in the same order, most of both
-        # articles -- unless both cite the same channel for them (then common re-tellings of it)
-        w_struct = 0.45
-        translated = (not same_lang and sh >= 4 and order >= 0.9 and overlap >= 0.8 and not smut
-                      and not _common_channel(channels.get(a_, {}), channels.get(b_, {}), common))
-        if translated:
-            w_struct = 0.6
-        e_text = min(1.0, max(0.0, (ts - 0.25) / 0.35))
-        e_ng = 1.0 - math.exp(-float(sng) / (5.0 + 0.02 * min(n_ng[x], n_ng[y])))
-        e_mut = 1.0 - 0.3 ** smut
-        score = 1.0 - (1 - w_struct * e_struct) * (1 - 0.8 * e_text) * (1 - 0.8 * e_ng) * (1 - 0.9 * e_mut)
-        if score < cfg.link_threshold:
-            continue
-        src, dst, conf = _direction(a_, b_, t, deviations)
-        if translated and t["order_from"][a_] != "published" and t["order_from"][b_] != "published":
-            conf = "low"  # structure alone says nothing of which undated article came first
-        kind = "translation" if not same_lang else ("copy" if ts >= 0.8 else "paraphrase")
-        ev = [f"{int(sh)} shared claims" + (f" in the same order ({order:.0%} of pairs)" if sh >= 3 else "")]
-        if same_lang:
-            ev.append(f"aligned sentences {ts:.2f} similar")
-        if sng:
-            ev.append(f"{int(sng)} shared rare 4-word phrases")
-        if smut:
+    held = [(aidx[a_], k) for a_, d in mut_keys.items() if a_ in aidx for k in d]
+    mm = sparse.csr_matrix((np.ones(len(held), np.float32),
+                            ([x for x, _ in held], pd.factorize(pd.Series([k for _, k in held], dtype=object))[0])),
+                           shape=(n_art, max(1, len(held))))
+    has_mut = np.diff(mm.indptr) > 0
+    keep = (shared >= 2) | (has_mut[i] & has_mut[j])
+    i, j, shared, shared_ng = i[keep], j[keep], shared[keep], shared_ng[keep]
+    smut = _rowdot(mm, mm, i, j, cfg.pair_chunk).astype(np.int64)
+    keep = (shared >= 2) | (smut > 0)
+    i, j, shared, shared_ng, smut = i[keep], j[keep], shared[keep], shared_ng[keep], smut[keep]
+    # each article's shared clusters in the order it tells them (their first mentions)
+    in_multi = np.zeros(n_cl_all, dtype=bool)
+    in_multi[c_of[multi]] = True
+    fm = np.flatnonzero(in_multi[cl])
+    fm = fm[np.lexsort((claims["start"].to_numpy()[fm], art[fm]))]
+    fm = fm[~pd.Series(art[fm] * n_cl_all + cl[fm]).duplicated().to_numpy()]
+    heads = np.flatnonzero(np.r_[True, art[fm][1:] != art[fm][:-1]])
+    seq_pos = np.arange(len(fm)) - np.repeat(heads, np.diff(np.r_[heads, len(fm)]))
+    # the clusters a pair shares, with their first mentions in both: in the earlier article's order
+    where = sparse.csr_matrix((np.arange(1, len(fm) + 1, dtype=np.float64), (art[fm], cl[fm])), shape=(n_art, n_cl_all))
+    where.sort_indices()
+    told = where.copy()
+    told.data[:] = 1.0
+    found: dict[int, tuple] = {}
+
+    def shared_of(s, e):
+        in_a = where[i[s:e]].multiply(told[j[s:e]]).tocsr()
+        in_b = told[i[s:e]].multiply(where[j[s:e]]).tocsr()
+        found[s] = (s + np.repeat(np.arange(e - s), np.diff(in_a.indptr)), in_a.data.astype(np.int64) - 1,
+                    in_b.data.astype(np.int64) - 1)
+
+    _in_chunks(shared_of, len(i), cfg.pair_chunk)
+    q_of, fa, fb = (np.concatenate(z) for z in zip(*(found[s] for s in sorted(found)))) if found else \
+        (np.zeros(0, np.int64),) * 3
+    by = np.lexsort((seq_pos[fa], q_of))
+    q_of, fa, fb = q_of[by], fa[by], fb[by]
+    order = _order_agreements(q_of, seq_pos[fb], len(i))
+    # aligned-sentence similarity: the mean over the shared clusters of the text similarity of
+    # their first mentions (same-language articles)
+    lang = _strings(tl["language"])
+    same_lang = (lang[i] == lang[j]) & (lang[i] != "")
+    tsim = np.zeros(len(i))
+    sel = same_lang[q_of]
+    if sel.any():
+        pa_arr, pb_arr, own = fm[fa[sel]], fm[fb[sel]], q_of[sel]
+        sims = np.zeros(len(pa_arr), dtype=np.float32)
+        for code, lg in enumerate(feats.languages):
+            comb = feats.text[lg][1]
+            on = np.flatnonzero(feats.lang[pa_arr] == code)
+            if len(on):
+                sims[on] = _rowdot(comb, comb, feats.local[pa_arr[on]], feats.local[pb_arr[on]], cfg.pair_chunk)
+        sums = np.bincount(own, weights=sims, minlength=len(i))
+        cnts = np.bincount(own, minlength=len(i))
+        tsim = np.divide(sums, np.maximum(cnts, 1))
+    ts = np.where(same_lang, tsim, 0.0)
+    sng = np.where(same_lang, shared_ng, 0)  # names and numbers are shared by every re-telling; only same-language wording shows copying
+    overlap = shared / np.maximum(np.float32(1.0), np.minimum(n_cl[i], n_cl[j]))
+    # a faithful translation: many shared claims, told in the same order, most of both
+    # articles -- unless both cite the same channel for them (then common re-tellings of it)
+    translated = ~same_lang & (shared >= 4) & (order >= 0.9) & (overlap >= 0.8) & (smut == 0)
+    q_tr = np.flatnonzero(translated)
+    if len(q_tr):
+        ch = _strings(claims["channel"])
+        has_ch = np.flatnonzero(ch != "")
+        channels: dict[tuple, set] = defaultdict(set)   # (article, cluster) -> cited channels
+        for a_, c_, x in zip(art[has_ch].tolist(), cl[has_ch].tolist(), ch[has_ch].tolist()):
+            channels[(a_, c_)].add(x)
+        bounds = np.searchsorted(q_of, np.r_[q_tr, q_tr + 1]).reshape(2, -1)
+        for q, lo, hi in zip(q_tr.tolist(), *bounds.tolist()):
+            a_, b_ = int(i[q]), int(j[q])
+            if any(channels.get((a_, c_), set()) & channels.get((b_, c_), set()) for c_ in cl[fm[fa[lo:hi]]].tolist()):
+                translated[q] = False
+    score, in_f32 = _link_scores(shared, same_lang, order, overlap, translated, ts, sng,
+                                 5.0 + 0.02 * np.minimum(n_ng[i], n_ng[j]), smut)
+    q = np.flatnonzero(score >= cfg.link_threshold)
+    i, j, sh, sg, nm, od, tq = (i[q], j[q], shared[q].astype(np.int64), sng[q], smut[q], order[q], ts[q])
+    same_lang, translated, score, in_f32 = same_lang[q], translated[q], score[q], in_f32[q]
+    src, dst, conf = _directions(i, j, tl, deviations)
+    published = tl["order_from"].to_numpy() == "published"
+    conf[translated & ~published[i] & ~published[j]] = "low"  # structure alone says nothing of which undated article came first
+    evidence = []
+    for x, y, sh_, sg_, nm_, od_, tq_, same_ in zip(i.tolist(), j.tolist(), sh.tolist(), sg.tolist(), nm.tolist(),
+                                                    od.tolist(), tq.tolist(), same_lang.tolist()):
+        ev = [f"{sh_} shared claims" + (f" in the same order ({od_:.0%} of pairs)" if sh_ >= 3 else "")]
+        if same_:
+            ev.append(f"aligned sentences {tq_:.2f} similar")
+        if sg_:
+            ev.append(f"{int(sg_)} shared rare 4-word phrases")
+        if nm_:
+            a_, b_ = arts[x], arts[y]
+            both = sorted(mut_sets[a_] & mut_sets[b_])
             ev.append("shared changed values: " + "; ".join(
                 f"{k[1]} {' / '.join(dict.fromkeys((mut_keys[a_][k], mut_keys[b_][k])))}" for k in both[:3]))
-        rows.append({"source_article": src, "target_article": dst, "kind": kind, "score": round(score, 4),
-                     "evidence": ", ".join(ev), "direction_confidence": conf, "shared_claims": int(sh),
-                     "order_agreement": round(order, 4), "text_similarity": round(ts, 4),
-                     "shared_ngrams": int(sng), "shared_mutations": smut})
-    df = pd.DataFrame(rows, columns=cols)
+        evidence.append(", ".join(ev))
+    names = np.asarray(arts, dtype=object)
+    cols_out = {"source_article": names[src].tolist(), "target_article": names[dst].tolist(),
+                "kind": np.where(~same_lang, "translation", np.where(tq >= 0.8, "copy", "paraphrase")).tolist(),
+                "score": [round(np.float32(v) if f else v, 4) for v, f in zip(score.tolist(), in_f32.tolist())],
+                "evidence": evidence, "direction_confidence": conf.tolist(), "shared_claims": sh.tolist(),
+                "order_agreement": [round(v, 4) for v in od.tolist()], "text_similarity": [round(v, 4) for v in tq.tolist()],
+                "shared_ngrams": [int(v) for v in sg.tolist()], "shared_mutations": nm.tolist()}
+    df = pd.DataFrame(cols_out, columns=cols)
     if len(df):
         df = df.sort_values(["target_article", "score", "source_article"], ascending=[True, False, True], kind="stable")
         df["best_parent"] = ~df.duplicated("target_article")
@@ -1606,9 +2213,51 @@ def find_links(claims: pd.DataFrame, mentions: pd.DataFrame, muts: pd.DataFrame,
     return df
 
 
-def _common_channel(a: dict, b: dict, common: list) -> bool:
-    """Whether two articles cite the same channel for one of their shared claims."""
-    return any(a.get(c, set()) & b.get(c, set()) for c in common)
+def _link_scores(shared, same_lang, order, overlap, translated, ts, sng, ng_scale, smut):
+    """(the score of each article pair, whether it is a float32): one minus the product of the
+    missing evidence -- structure (shared claims in the same order, worth more for a
+    translation), aligned text, shared rare phrases, shared changed values. The structure term is
+    float32 (from float32 counts) unless it is 0 or 1, and then the whole score is float32: the
+    arithmetic, and so the rounding, of Python scalars mixing NumPy float32 and Python floats."""
+    in_f32 = shared >= np.where(same_lang, 3, 4)
+    struct = overlap * order.astype(np.float32)
+    e32 = (struct - np.float32(0.3)) / np.float32(0.5)
+    e64 = np.where(in_f32 & (e32 >= 1), 1.0, 0.0)
+    in_f32 &= (e32 > 0) & (e32 < 1)
+    w_struct = np.where(translated, 0.6, 0.45)
+    e_text = np.minimum(1.0, np.maximum(0.0, (ts - 0.25) / 0.35))
+    e_ng = 1.0 - np.array([math.exp(x) for x in (-sng.astype(np.float64) / ng_scale).tolist()])
+    e_mut = np.array([1.0 - 0.3 ** k for k in range(int(smut.max(initial=0)) + 1)])[smut]
+    rest = [1 - 0.8 * e_text, 1 - 0.8 * e_ng, 1 - 0.9 * e_mut]
+    score = 1.0 - (1 - w_struct * e64) * rest[0] * rest[1] * rest[2]
+    f32 = (np.float32(1) - w_struct.astype(np.float32) * e32) * rest[0].astype(np.float32)
+    f32 = np.float32(1.0) - f32 * rest[1].astype(np.float32) * rest[2].astype(np.float32)
+    return np.where(in_f32, f32, score), in_f32
+
+
+def _order_agreements(q: np.ndarray, other: np.ndarray, n_pairs: int) -> np.ndarray:
+    """For each pair of articles, the share of pairs of their shared claims told in the same
+    order by both (``q``: the pair of each shared claim, ascending, in the first article's order;
+    ``other``: its place in the second's); long lists (over 60) compare neighbours only (linear).
+    """
+    n = np.bincount(q, minlength=n_pairs)
+    out = np.where(n == 1, 1.0, 0.0)
+    start = np.cumsum(n) - n
+    for size in np.unique(n[n >= 2]).tolist():
+        pairs = np.flatnonzero(n == size)
+        if size > 60:
+            at = start[pairs][:, None] + np.arange(size)[None, :]
+            agree = (other[at[:, :-1]] < other[at[:, 1:]]).sum(axis=1)
+            out[pairs] = agree / (size - 1)
+            continue
+        upper = np.triu(np.ones((size, size), dtype=bool), 1)
+        step = max(1, 2_000_000 // (size * size))
+        for s in range(0, len(pairs), step):
+            p = pairs[s:s + step]
+            seq = other[start[p][:, None] + np.arange(size)[None, :]]
+            agree = ((seq[:, :, None] < seq[:, None, :]) & upper).sum(axis=(1, 2))
+            out[p] = agree / (size * (size - 1) / 2)
+    return out
 
 
 def _mutation_key(field: str, value: str) -> str:
@@ -1624,69 +2273,49 @@ def _mutation_key(field: str, value: str) -> str:
     return value.lower()
 
 
-def _rare_ngrams(claims: pd.DataFrame, aidx: dict, n_art: int):
-    """(articles x word 4-grams used by 2 to max(2, 2% of articles) articles, binary; the number
-    of 4-grams of each article). Words are numbered, and the 4-grams found with NumPy."""
-    import itertools
+def _ngram_input(claims: pd.DataFrame, tl: pd.DataFrame) -> tuple[list[str], np.ndarray, int]:
+    """(the claims' texts, each claim's article's timeline position, the number of articles): what
+    :func:`_rare_ngrams` reads."""
+    return _strings(claims["text"]).tolist(), claims["article_id"].map(
+        dict(zip(tl["article_id"], range(len(tl))))).to_numpy(dtype=np.int64), len(tl)
 
-    words = [_words(_s(txt)) for txt in claims["text"].tolist()]
-    lengths = np.fromiter((len(w) for w in words), dtype=np.int64, count=len(words))
-    art = claims["article_id"].map(aidx).to_numpy(dtype=np.int64)
-    counts = np.zeros(n_art)
-    np.add.at(counts, art, np.maximum(0, lengths - 3))
-    codes, uniq = pd.factorize(pd.Series(list(itertools.chain.from_iterable(words)), dtype=object), sort=False)
-    codes = codes.astype(np.int64)
-    owner = np.repeat(np.arange(len(words)), lengths)
+
+def _rare_ngrams(texts: list[str], art: np.ndarray, n_art: int):
+    """(articles x word 4-grams used by 2 to max(2, 2% of articles) articles, binary; the number
+    of 4-grams of each article) of claims' ``texts``; ``art``: each claim's article. Words are
+    numbered (see :func:`_word_codes`), and the 4-grams found with NumPy."""
+    codes, lengths = _word_codes(texts)
+    counts = np.bincount(art, weights=np.maximum(0, lengths - 3), minlength=n_art).astype(np.float64)
+    owner = np.repeat(np.arange(len(lengths)), lengths)
     start = np.flatnonzero(owner[:-3] == owner[3:]) if len(owner) > 3 else np.zeros(0, np.int64)
     if not len(start):
         return None, counts
-    if len(uniq) < 1 << 16:
-        key = ((codes[start] << 48) | (codes[start + 1] << 32) | (codes[start + 2] << 16) | codes[start + 3])
-        gram = pd.factorize(key, sort=False)[0]
-    else:
-        gram = np.unique(np.stack([codes[start + d] for d in range(4)], axis=1), axis=0, return_inverse=True)[1]
-        gram = gram.ravel()
-    n_gram = int(gram.max()) + 1
-    m = sparse.csr_matrix((np.ones(len(start), np.float32), (art[owner[start]], gram)), shape=(n_art, n_gram))
+    bits = max(1, int(codes.max()).bit_length())
+    gram = pd.factorize(_lex_keys([codes[start + d] for d in range(4)], bits))[0]
+    m = sparse.csr_matrix((np.ones(len(start), np.float32), (art[owner[start]], gram)), shape=(n_art, int(gram.max()) + 1))
     m = (m > 0).astype(np.float32).tocsc()
     df = np.asarray(m.sum(axis=0)).ravel()
     cap = max(2, int(0.02 * n_art))
     return m[:, np.flatnonzero((df >= 2) & (df <= cap))].tocsr(), counts
 
 
-def _order_agreement(common: list, other: list) -> float:
-    """Share of pairs of shared claims told in the same order by both articles."""
-    if len(common) < 2:
-        return 1.0 if common else 0.0
-    pos = {c: p for p, c in enumerate(other)}
-    seq = [pos[c] for c in common]
-    n = len(seq)
-    if n > 60:  # long articles: compare neighbours only (linear)
-        agree = sum(1 for p in range(n - 1) if seq[p] < seq[p + 1])
-        return agree / (n - 1)
-    agree = sum(1 for p in range(n) for q in range(p + 1, n) if seq[p] < seq[q])
-    return agree / (n * (n - 1) / 2)
-
-
-def _direction(a: str, b: str, t: dict, deviations: Counter) -> tuple[str, str, str]:
-    """(source, target, confidence) of a link between articles ``a`` and ``b`` (see the module docs)."""
-    ra, rb = t["order_rank"][a], t["order_rank"][b]
-    src, dst = (a, b) if ra <= rb else (b, a)
-    fa, fb = t["order_from"][src], t["order_from"][dst]
-    if fa == "published" and fb == "published":
-        if t["order_date"][src] != t["order_date"][dst]:
-            return src, dst, "high"
-    elif fa == "published":
-        return src, dst, "medium"
-    same_time = t["group"][src] == t["group"][dst]
-    dev_src, dev_dst = deviations.get(src, 0), deviations.get(dst, 0)
-    if same_time:
-        if dev_src > dev_dst:  # copies accumulate changes: the one with fewer is the source
-            src, dst = dst, src
-        return src, dst, "low"
-    if fa == "latest_mentioned" and fb == "latest_mentioned" and dev_src <= dev_dst:
-        return src, dst, "medium"
-    return src, dst, "low"
+def _directions(i: np.ndarray, j: np.ndarray, tl: pd.DataFrame, deviations: Counter):
+    """(sources, targets, confidences) of links between the articles at timeline positions
+    ``i < j`` (see the module docs): the earlier is the source, ``high`` when both are dated on
+    different days, ``medium`` when only the source is dated; contemporaneous articles: the one
+    with fewer deviations from the cluster references is the source (copies accumulate changes),
+    ``low``; ``medium`` when both are dated by the latest day they mention and the source has
+    no more deviations, else ``low``."""
+    frm, date, group = (tl[c].to_numpy() for c in ("order_from", "order_date", "group"))
+    dev = tl["article_id"].map(lambda a: deviations.get(a, 0)).to_numpy(dtype=np.int64)
+    pub_i, pub_j = frm[i] == "published", frm[j] == "published"
+    high = pub_i & pub_j & (date[i] != date[j])
+    medium = pub_i & ~pub_j
+    same = group[i] == group[j]
+    latest = (frm[i] == "latest_mentioned") & (frm[j] == "latest_mentioned") & (dev[i] <= dev[j])
+    conf = np.where(high, "high", np.where(medium, "medium", np.where(~same & latest, "medium", "low"))).astype(object)
+    swap = ~high & ~medium & same & (dev[i] > dev[j])
+    return np.where(swap, j, i), np.where(swap, i, j), conf
 
 
 # --- clusters ----------------------------------------------------------------------------------------------
@@ -1696,7 +2325,9 @@ def _clusters(claims, mentions, muts, links, tl) -> pd.DataFrame:
     """One row per cluster. Aggregates are vectorised; only clusters with several articles get
     the per-cluster work (votes, origins)."""
     t = tl.set_index("article_id")
-    c = claims.assign(_en=(claims["language"] != "en").astype(int))
+    c = claims[["cluster_id", "order_rank", "start", "end", "language", "article_id", "claim_id", "text", "kind",
+                "channel", "facts", "date_start", "date_end", "count", "count_explicit"]]
+    c = c.assign(_en=(c["language"] != "en").astype(int))
     c = c.sort_values(["cluster_id", "order_rank", "start", "end"], kind="stable")
     g = c.groupby("cluster_id", sort=True)
     out = pd.DataFrame({"n_mentions": g.size(), "n_articles": g["article_id"].nunique()})
@@ -1710,15 +2341,22 @@ def _clusters(claims, mentions, muts, links, tl) -> pd.DataFrame:
     kinds = kinds.sort_values(["cluster_id", "n", "kind"], ascending=[True, False, True], kind="stable")
     out["kind"] = kinds.drop_duplicates("cluster_id").set_index("cluster_id")["kind"]
     langs = c[c["language"] != ""].drop_duplicates(["cluster_id", "language"])
-    out["languages"] = langs.groupby("cluster_id", sort=True)["language"].agg("|".join)
+    out["languages"] = _joined(langs["cluster_id"], langs["language"])
     out["n_languages"] = langs.groupby("cluster_id").size()
-    chans = c[c["channel"].map(_s) != ""].drop_duplicates(["cluster_id", "channel"])
-    out["attributed_sources"] = chans.sort_values(["cluster_id", "channel"]).groupby("cluster_id")["channel"].agg("|".join)
+    chans = c[_strings(c["channel"]) != ""].drop_duplicates(["cluster_id", "channel"])
+    chans = chans.sort_values(["cluster_id", "channel"])
+    out["attributed_sources"] = _joined(chans["cluster_id"], chans["channel"])
     out["first_outlet"] = out["first_article"].map(t["outlet"])
     out["first_published"] = out["first_article"].map(t["published"])
     out["first_order_date"] = out["first_article"].map(t["order_date"])
-    pub = c["article_id"].map(t["published"]).map(_s)
-    out["last_published"] = pub[pub != ""].groupby(c.loc[pub != "", "cluster_id"]).max()
+    # the latest publication date of each cluster's articles
+    pub, pubs = pd.factorize(_strings(c["article_id"].map(t["published"])), sort=True)
+    cl, cls = pd.factorize(c["cluster_id"], sort=True)
+    top = np.full(len(cls), -1, dtype=np.int64)
+    np.maximum.at(top, cl, pub)
+    pubs = np.asarray(pubs, dtype=object)
+    dated = np.flatnonzero(pubs[top] != "")
+    out["last_published"] = pd.Series(pubs[top][dated], index=np.asarray(cls, dtype=object)[dated], dtype=object)
     out["n_mutations"] = muts[muts["kind"] == "changed"].groupby("cluster_id").size() if len(muts) else 0
     out["n_invented"] = muts[muts["kind"] == "invented"].groupby("cluster_id").size() if len(muts) else 0
     out[["n_mutations", "n_invented"]] = out[["n_mutations", "n_invented"]].fillna(0).astype(int)
@@ -1739,73 +2377,88 @@ def _clusters(claims, mentions, muts, links, tl) -> pd.DataFrame:
         for r in muts[muts["kind"] == "changed"].itertuples():
             if r.field in ("aircraft", "date", "count"):
                 ref_vals.setdefault((r.cluster_id, r.field), r.reference_value)
-    adj = defaultdict(set)
-    for x, y in zip(links["source_article"], links["target_article"]) if len(links) else []:
-        adj[x].add(y)
-        adj[y].add(x)
     multi = c[c["cluster_id"].isin(out.index[out["n_articles"] > 1])]
-    cols = {k: multi[k].tolist() for k in ("cluster_id", "article_id", "order_rank", "facts", "date_start", "date_end",
-                                           "count", "count_explicit", "channel", "kind")}
+    ids, roots, origins = _origins(multi, links)
+    out.loc[ids, "derivation_roots"] = roots
+    out.loc[ids, "independent_origins"] = origins
+    cols = {k: multi[k].to_numpy(dtype=object).tolist() for k in ("cluster_id", "article_id", "order_rank", "facts",
+                                                                   "date_start", "date_end", "count", "count_explicit",
+                                                                   "kind")}
     spans: dict[str, list] = defaultdict(list)
     for q, cid in enumerate(cols["cluster_id"]):
         spans[cid].append(q)
-    for cid in sorted(spans):
+    refs: dict[str, list] = {"aircraft": [], "date_start": [], "date_end": [], "count": []}
+    for cid in ids:
         qs = spans[cid]
-        arts = list(dict.fromkeys(cols["article_id"][q] for q in qs))
-        roots, origins = _origins(arts, adj, [(cols["article_id"][q], cols["channel"][q]) for q in qs])
-        out.at[cid, "derivation_roots"] = roots
-        out.at[cid, "independent_origins"] = origins
         ac = ref_vals.get((cid, "aircraft"))
         if not ac:
             votes = [(x.get("d"), int(cols["order_rank"][q]), cols["article_id"][q]) for q in qs
                      if "aircraft" in _s(cols["facts"][q])
                      for x in _facts(cols["facts"][q]).get("aircraft", []) if x.get("d") and not x.get("flag")]
             ac = (_vote(votes) or ("", ""))[0]
-        out.at[cid, "aircraft"] = ac
+        refs["aircraft"].append(ac)
         win = ref_vals.get((cid, "date"))
         if not win:
             w = _vote([(f"{cols['date_start'][q]}/{cols['date_end'][q] or cols['date_start'][q]}",
                         int(cols["order_rank"][q]), cols["article_id"][q]) for q in qs
                        if cols["date_start"][q] and cols["kind"][q] in ("flight", "meeting")])
             win = w[0] if w else ""
-        out.at[cid, "date_start"], out.at[cid, "date_end"] = (win.split("/") + [""])[:2] if win else ("", "")
+        ds, de = (win.split("/") + [""])[:2] if win else ("", "")
+        refs["date_start"].append(ds)
+        refs["date_end"].append(de)
         cnt = ref_vals.get((cid, "count"))
         if not cnt:
             v = _vote([(_s(cols["count"][q]), int(cols["order_rank"][q]), cols["article_id"][q]) for q in qs
                        if cols["count_explicit"][q] and _s(cols["count"][q])])
             cnt = v[0] if v else pd.NA
         # reference values are text ('3'); the column is an integer count
-        out.at[cid, "count"] = int(float(cnt)) if isinstance(cnt, (str, int, float)) and str(cnt).strip() not in ("", "nan") else pd.NA
+        refs["count"].append(int(float(cnt)) if isinstance(cnt, (str, int, float)) and str(cnt).strip() not in ("", "nan")
+                             else pd.NA)
+    for col, values in refs.items():
+        out.loc[ids, col] = pd.Series(values, index=ids, dtype=object)
     return out.reset_index()
 
 
-def _origins(arts: list, adj: dict, channels: list[tuple[str, str]]) -> tuple[int, int]:
-    """(derivation roots, independent origins) of a cluster's articles: groups joined by
-    derivation links, then also by citing the same channel."""
-    comp = {a: a for a in arts}
+def _joined(keys: pd.Series, values: pd.Series) -> pd.Series:
+    """``values.groupby(keys).agg("|".join)`` for ``keys`` already grouped (sorted)."""
+    k, v = keys.to_numpy(dtype=object), values.to_numpy(dtype=object).tolist()
+    heads = np.flatnonzero(np.r_[True, k[1:] != k[:-1]]) if len(k) else np.zeros(0, np.int64)
+    bounds = np.r_[heads, len(k)].tolist()
+    return pd.Series(["|".join(v[a:b]) for a, b in zip(bounds[:-1], bounds[1:])], index=k[heads], dtype=object)
 
-    def find(x):
-        while comp[x] != x:
-            comp[x] = comp[comp[x]]
-            x = comp[x]
-        return x
 
-    def union(x, y):
-        rx, ry = find(x), find(y)
-        if rx != ry:
-            comp[max(rx, ry)] = min(rx, ry)
+def _origins(multi: pd.DataFrame, links: pd.DataFrame) -> tuple[list, np.ndarray, np.ndarray]:
+    """(the clusters of ``multi`` -- claims of clusters with several articles -- sorted, their
+    derivation roots, their independent origins): the connected groups of a cluster's articles
+    joined by derivation links between them, then also by citing the same channel. Connected
+    components of one graph of (cluster, article) nodes."""
+    from scipy.sparse.csgraph import connected_components
 
-    aset = set(arts)
-    for a in arts:
-        for b in adj.get(a, ()):
-            if b in aset:
-                union(a, b)
-    roots = len({find(a) for a in arts})
-    by_channel = defaultdict(list)
-    for a, ch in channels:
-        if _s(ch):
-            by_channel[_s(ch)].append(a)
-    for members in by_channel.values():
-        for b in members[1:]:
-            union(members[0], b)
-    return roots, len({find(a) for a in arts})
+    cl, ids = pd.factorize(multi["cluster_id"], sort=True)
+    art, names = pd.factorize(multi["article_id"])
+    n_art = max(1, len(names))
+    nodes = _unique(cl * n_art + art)                 # by cluster, then article
+    node_cl = nodes // n_art
+    member = sparse.csr_matrix((np.ones(len(nodes), np.float32), (nodes % n_art, node_cl)), shape=(n_art, len(ids)))
+    x = pd.Index(names).get_indexer(links["source_article"]) if len(links) else np.zeros(0, np.int64)
+    y = pd.Index(names).get_indexer(links["target_article"]) if len(links) else np.zeros(0, np.int64)
+    ok = (x >= 0) & (y >= 0)
+    x, y = x[ok], y[ok]
+    both = member[x].multiply(member[y]).tocsr()      # the clusters holding both ends of a link
+    q = np.repeat(np.arange(len(x)), np.diff(both.indptr))
+    edges = [(np.searchsorted(nodes, both.indices * n_art + x[q]), np.searchsorted(nodes, both.indices * n_art + y[q]))]
+
+    def groups(extra):
+        e = [np.concatenate(z) for z in zip(*(edges + extra))]
+        g = sparse.csr_matrix((np.ones(len(e[0]), np.int8), (e[0], e[1])), shape=(len(nodes), len(nodes)))
+        label = connected_components(g, directed=False)[1]
+        return np.bincount(_unique(node_cl * len(nodes) + label) // len(nodes), minlength=len(ids))
+
+    # articles citing the same channel for a cluster's claims are one origin: each joined to the
+    # first of them
+    ch = _strings(multi["channel"])
+    has = np.flatnonzero(ch != "")
+    g, _ = _distinct_rows(cl[has], ch[has]) if len(has) else (np.zeros(0, np.int64), [])
+    head = has[np.flatnonzero(np.r_[True, g[1:] > np.maximum.accumulate(g)[:-1]])[g]] if len(has) else has
+    same_channel = (np.searchsorted(nodes, cl[has] * n_art + art[has]), np.searchsorted(nodes, cl[head] * n_art + art[head]))
+    return list(ids), groups([]), groups([same_channel])

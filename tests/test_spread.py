@@ -197,8 +197,8 @@ def test_blocking_pairs_grow_linearly_with_the_claims_not_quadratically():
     cfg = spread.SpreadConfig()
     counts = []
     for n in (2_000, 20_000):
-        keys = [[f"fam:{rng.integers(3)}", f"d:{rng.integers(30)}", f"pl:{rng.integers(5)}"] for _ in range(n)]
-        i, j = spread._blocking_pairs(keys, rng.integers(0, 100, n), cfg)
+        keys = [f"{t}:{rng.integers(m)}" for _ in range(n) for t, m in (("fam", 3), ("d", 30), ("pl", 5))]
+        i, j = spread._blocking_pairs(keys, np.full(n, 3), rng.integers(0, 100, n), cfg)
         counts.append(len(i))
         assert len(i) <= n * 3 * (cfg.window + cfg.pivots)
     assert counts[1] / counts[0] < 11  # ten times the claims, about ten times the pairs
