@@ -9,8 +9,10 @@ popularity follows a Zipf law, so that a few stories are repeated in hundreds of
 blocks, as in a real story) and most in a few. Re-tellings paraphrase the words (drop, swap,
 replace filler words), and one in ten changes a fact (a date window's end, a transposed aircraft
 designator). Printed per size, as one JSON line: claims, articles, seconds (wall clock, total and
-per step), CPU seconds of the spread call (``cpu_seconds``: the machine may be shared, and then the
-wall clock says more about the neighbours than about the code), peak RSS in MB, clusters, pairwise recall of the planted re-tellings (same story, same language,
+per step), CPU seconds of the spread call (``cpu_seconds``, and per step ``steps_cpu``: the machine may
+be shared, and then the wall clock says more about the neighbours than about the code; the spread's
+heaviest kernels run on two threads, so on an idle machine the wall clock is below the CPU), peak RSS
+in MB, clusters, pairwise recall of the planted re-tellings (same story, same language,
 sampled) and precision (sampled pairs put in one cluster that re-tell the same story). The
 ratio of seconds per claim between sizes shows how close to linear the cost is. Not a test:
 numbers depend on the machine. ``--save DIR`` also writes the four tables of each size to
@@ -143,6 +145,22 @@ def synth(n_claims: int, seed: int = 0):
     return pd.DataFrame(arts), pd.DataFrame(sents), pd.DataFrame(rows)
 
 
+class _StepClock(dict):
+    """The ``timings`` of :func:`hmeimim.spread.spread_tables` (wall seconds per step) that also
+    keeps the process's CPU seconds per step (``cpu``: all threads, between successive steps)."""
+
+    def __init__(self):
+        super().__init__()
+        self.cpu: dict[str, float] = {}
+        self.last = time.process_time()
+
+    def __setitem__(self, name, value):
+        now = time.process_time()
+        self.cpu[name] = self.cpu.get(name, 0.0) + now - self.last
+        self.last = now
+        super().__setitem__(name, value)
+
+
 def run_one(n: int, seed: int, save: str | None = None) -> dict:
     from pathlib import Path as _P
 
@@ -160,9 +178,9 @@ def run_one(n: int, seed: int, save: str | None = None) -> dict:
     story = claims.pop("_story").to_numpy()
     corpus = Corpus(_P("synthetic"), arts, sents, schema.conform("rejects", None), claims=claims)
     base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    timings: dict[str, float] = {}
+    timings = _StepClock()
     t = time.perf_counter()
-    cpu0 = time.process_time()
+    cpu0 = timings.last = time.process_time()
     tables = spread.spread_tables(corpus, timings=timings)
     seconds = time.perf_counter() - t
     cpu = time.process_time() - cpu0
@@ -191,6 +209,7 @@ def run_one(n: int, seed: int, save: str | None = None) -> dict:
     return {"claims": len(claims), "articles": len(arts), "seconds": round(seconds, 2), "cpu_seconds": round(cpu, 2),
             "us_per_claim": round(1e6 * seconds / max(1, len(claims)), 1),
             "steps": {k: round(v, 2) for k, v in timings.items()},
+            "steps_cpu": {k: round(v, 2) for k, v in timings.cpu.items()},
             "peak_rss_mb": round(peak, 1), "rss_before_mb": round(base, 1),
             "clusters": int(tables["claim_clusters"].shape[0]),
             "multi_article_clusters": int((tables["claim_clusters"]["n_articles"] > 1).sum()),

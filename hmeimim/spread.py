@@ -45,9 +45,10 @@ source; frequent words): each claim is blocked on its rarest keys, and each key'
 timeline order, are paired with their ``window`` predecessors and the key's first ``pivots``
 members, so the cost grows with the number of claims, never with all pairs. The product's row
 blocks are independent tasks: given a mapper (``spread_tables(corpus, mapper=...)``, as the Dask
-engine does) they run as a partitioned join on its workers. Accepted pairs are
-merged with union-find, strongest first; two groups of several claims merge only when their first
-claims are alike too (``merge_floor``), so that one bridging pair cannot chain different claims.
+engine does) they run as a partitioned join on its workers, else on two threads here. Accepted
+pairs are merged with union-find, strongest first; two groups of several claims merge only when
+their first claims are alike too (``merge_floor``), so that one bridging pair cannot chain
+different claims.
 
 **Mutations.** Per cluster (one vote per article) the reference value of a field is the
 majority, ties going to the earliest article; a designator that names no real type (Il-26M,
@@ -83,6 +84,13 @@ connected groups of its articles, joined by derivation links and by citing the s
 (Bloomberg's forty re-tellers are one origin).
 
 All ids and row orders are deterministic (clusters ``C0001``... in order of first appearance).
+
+**Cost.** The work is done on arrays: the text TF-IDF (scikit-learn's values, built with NumPy),
+the candidates, their scores (sparse row products, on two threads), the links and their evidence,
+the origins (connected components); Python loops remain for what is per cluster or per output
+row. Every step gives exactly what its plain per-item definition gives -- the same float32 sums in
+the same order, the same tie-breaks -- so that the tables do not depend on how they are computed
+(``tests/test_spread_exact.py`` holds the plain definitions).
 """
 from __future__ import annotations
 
@@ -173,6 +181,12 @@ def _strings(col) -> np.ndarray:
     return pd.Series(col, dtype=object).fillna("").astype(str).to_numpy(dtype=object)
 
 
+def _list(col) -> list:
+    """A column's cells as a Python list, converted in bulk (iterating an Arrow-backed column
+    costs a Python call per cell)."""
+    return pd.Series(col).to_numpy(dtype=object).tolist()
+
+
 def _distinct_rows(*cols) -> tuple[np.ndarray, list[tuple]]:
     """(each row's number, the distinct rows as tuples) of equally long columns, numbered in order
     of first appearance."""
@@ -200,14 +214,34 @@ def _fold(text: str) -> str:
     return text
 
 
+# threads for the heaviest kernels -- the sparse row products and the text product's blocks, the
+# languages' text matrices: NumPy's and scipy's kernels release the GIL. Each task writes its own
+# part of the results, so that they are the same however the tasks run.
+_THREADS = min(2, os.cpu_count() or 1)
+
+
+def _thread_map(fn, items: list) -> list:
+    """``[fn(x) for x in items]``, on ``_THREADS`` threads."""
+    if _THREADS < 2 or len(items) < 2:
+        return [fn(x) for x in items]
+    with ThreadPoolExecutor(_THREADS) as pool:
+        return list(pool.map(fn, items))
+
+
+def _in_chunks(fn, n: int, chunk: int) -> None:
+    """``fn(start, end)`` for consecutive chunks of ``range(n)``, on ``_THREADS`` threads (each
+    chunk writes its own slice of the results: the same whatever runs where)."""
+    _thread_map(lambda se: fn(*se), [(s, min(n, s + chunk)) for s in range(0, n, chunk)])
+
+
 # --- text features -----------------------------------------------------------------------------------------
 #
 # The TF-IDF matrices of scikit-learn's TfidfVectorizer (sublinear tf, smooth idf, l2 rows,
 # float32), value for value and in its storage order -- each row's columns in the order of the
 # n-grams' first appearance in the documents, the columns numbered in the order of the n-grams'
 # text -- so that every similarity, and every threshold decision taken on one, is the same. The
-# n-grams are found with NumPy on the code points of all documents at once (one dictionary
-# look-up per n-gram in Python is what makes TfidfVectorizer slow); the analyzers are:
+# n-grams are found with NumPy on the documents' code points, a chunk of documents at a time (one
+# dictionary look-up per n-gram in Python is what makes TfidfVectorizer slow); the analyzers are:
 #   word  ``token_pattern=r"(?u)\b\w+\b", ngram_range=(1, 2)`` on the text in lower case with
 #         every run of letters cut to 6 (a cheap stemmer for inflected languages)
 #   zh    ``analyzer="char", ngram_range=(1, 2)`` (Chinese has no spaces)
@@ -222,11 +256,13 @@ _CHUNK = 1 << 20   # code points handled at once: the temporaries stay small eno
 
 def _codepoints(docs: list[str], prepare=None) -> tuple[np.ndarray, np.ndarray]:
     """(the code points of the documents one after another, each document's length), each
-    document passed through ``prepare`` (str -> str; lower case, folding: what it does to a
-    document it does to the document inside the text of all, when a NUL no document holds, neither
-    cased nor case-ignorable, separates them, and then all are prepared at once)."""
+    document passed through ``prepare`` (str -> str: lower case, folding). The documents are
+    prepared all at once, joined by NUL -- neither cased nor case-ignorable, so that lower case
+    (the final sigma) sees the same words --, unless one of them holds a NUL."""
+    if not docs:
+        return np.zeros(0, np.uint32), np.zeros(0, np.int64)
     joined = "\x00".join(docs)
-    if prepare is not None and joined.count("\x00") != max(0, len(docs) - 1):
+    if prepare is not None and joined.count("\x00") != len(docs) - 1:
         docs, prepare, joined = [prepare(d) for d in docs], None, None  # a document holds a NUL
     if prepare is None:
         lengths = np.fromiter(map(len, docs), dtype=np.int64, count=len(docs))
@@ -340,9 +376,12 @@ def _word_keys(docs: list[str], lang: str) -> tuple[np.ndarray, np.ndarray]:
     if lang == "zh":
         cps, lengths = _codepoints(docs, lambda d: _WHITE_RUN.sub(" ", d.lower()))
         rank, n_units = _rank_table(cps)
-        keys, per_doc = zip(*(_ngram_keys(rank[cps[c0:c1]], np.repeat(np.arange(d1 - d0), lengths[d0:d1]), d1 - d0,
-                                          n_units) for d0, d1, c0, c1 in _doc_chunks(lengths))) if len(docs) else ((), ())
-        return np.concatenate(keys or [np.zeros(0, np.uint64)]), np.concatenate(per_doc or [np.zeros(0, np.int64)])
+        keys, per_doc = [np.zeros(0, np.uint64)], [np.zeros(0, np.int64)]
+        for d0, d1, c0, c1 in _doc_chunks(lengths):
+            k, p = _ngram_keys(rank[cps[c0:c1]], np.repeat(np.arange(d1 - d0), lengths[d0:d1]), d1 - d0, n_units)
+            keys.append(k)
+            per_doc.append(p)
+        return np.concatenate(keys), np.concatenate(per_doc)
     cps, lengths = _codepoints(docs, _fold)
     # \w is alphanumeric or _; a letter ([^\W\d_]) is \w but no decimal digit nor _
     word_t, letter_t = _char_tables(cps, lambda c: c.isalnum() or c == "_", lambda c: c.isalnum() and not c.isdecimal())
@@ -439,10 +478,10 @@ def _reversed_block(m, first: np.ndarray):
     """``m * sqrt(1/2)`` laid out for :func:`_text_matrix`: each row's entries reversed and column
     ``k`` renumbered ``n - 1 - first[k]`` (``first``: the columns' first appearances, the order of
     each row's entries), so that every row is sorted. Returns (matrix, each column's new number)."""
-    size = np.diff(m.indptr)
-    at = np.repeat(m.indptr[1:] - 1 + m.indptr[:-1], size) - np.arange(m.nnz)  # entry t -> end - 1 - t
+    # all entries backwards are the rows backwards, each reversed; then the rows in order again
+    back = sparse.csr_matrix((m.data[::-1], m.indices[::-1], m.nnz - m.indptr[::-1]), shape=m.shape)[::-1]
     cols = m.shape[1] - 1 - first
-    return sparse.csr_matrix((m.data[at] * math.sqrt(0.5), cols[m.indices[at]].astype(np.int32), m.indptr),
+    return sparse.csr_matrix((back.data * math.sqrt(0.5), cols[back.indices].astype(np.int32), back.indptr),
                              shape=m.shape), cols
 
 
@@ -488,8 +527,8 @@ def _word_codes(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     (alnum_t,) = _char_tables(cps, str.isalnum)
     rank, n_chars = _rank_table(cps)
     bits = int(n_chars + 1).bit_length()
-    keys, per_doc = [], []
-    for d0, d1, c0, c1 in _doc_chunks(lengths, whole=6 * bits > 64):  # keys of one call compare
+    halves, per_doc = [], []
+    for d0, d1, c0, c1 in _doc_chunks(lengths):
         c, ln = cps[c0:c1], lengths[d0:d1]
         alnum = alnum_t[c]
         cjk = np.zeros(len(c), dtype=bool)
@@ -519,10 +558,17 @@ def _word_codes(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
         at = tok_s[tok] + np.arange(int(n_words.sum())) - np.repeat(np.cumsum(n_words) - n_words, n_words)
         width = np.minimum(np.where(bigrams[tok], 2, 6), tok_e[tok] - at)
         ranks = np.r_[rank[c], np.zeros(6, np.uint32)]
-        keys.append(_lex_keys((np.where(k < width, ranks[at + k], np.uint32(0)) for k in range(6)), bits))
+        # a word's first three and last three characters, each packed in a number (3 x 21 bits)
+        halves.append([_lex_keys((np.where(k < width, ranks[at + k], np.uint32(0)) for k in part), bits)
+                       for part in (range(3), range(3, 6))])
         per_doc.append(np.bincount(_doc_of(at, ln), minlength=d1 - d0))
-    codes = pd.factorize(np.concatenate(keys) if keys else np.zeros(0, np.uint64))[0]
-    return codes, np.concatenate(per_doc) if per_doc else np.zeros(0, np.int64)
+    hi, lo = (np.concatenate([np.zeros(0, np.uint64)] + [h[x] for h in halves]) for x in (0, 1))
+    if 6 * bits <= 64:
+        key = (hi << np.uint64(3 * bits)) | lo
+    else:
+        lo = pd.factorize(lo)[0]
+        key = pd.factorize(hi)[0] * (int(lo.max(initial=0)) + 1) + lo
+    return pd.factorize(key)[0], np.concatenate([np.zeros(0, np.int64)] + per_doc)
 
 
 def _date(v):
@@ -750,23 +796,6 @@ def _unique(x: np.ndarray) -> np.ndarray:
     return x[np.r_[True, x[1:] != x[:-1]]] if len(x) else x
 
 
-_THREADS = min(2, os.cpu_count() or 1)   # threads for the row products (scipy's kernels release the GIL)
-
-
-def _thread_map(fn, items: list) -> list:
-    """``[fn(x) for x in items]``, on ``_THREADS`` threads."""
-    if _THREADS < 2 or len(items) < 2:
-        return [fn(x) for x in items]
-    with ThreadPoolExecutor(_THREADS) as pool:
-        return list(pool.map(fn, items))
-
-
-def _in_chunks(fn, n: int, chunk: int) -> None:
-    """``fn(start, end)`` for consecutive chunks of ``range(n)``, on ``_THREADS`` threads (each
-    chunk writes its own slice of the results: the same whatever runs where)."""
-    _thread_map(lambda se: fn(*se), [(s, min(n, s + chunk)) for s in range(0, n, chunk)])
-
-
 def _rowdot(a, b, i, j, chunk: int) -> np.ndarray:
     """Row-wise dot products a[i[k]] . b[j[k]] in chunks (linear in the number of pairs)."""
     out = np.zeros(len(i), dtype=np.float32)
@@ -884,11 +913,11 @@ def _frequent_term_keys(w, df_cap: int, per_claim: int = 3) -> tuple[np.ndarray,
     df = np.bincount(w.indices, minlength=w.shape[1])
     row = np.repeat(np.arange(w.shape[0]), np.diff(w.indptr))
     freq = df[w.indices] > df_cap
-    row, col = row[freq], w.indices[freq].astype(np.int64)
-    place = np.empty(len(df), np.int64)             # each word's place by (frequency, column)
-    place[np.lexsort((np.arange(len(df)), df))] = np.arange(len(df))
-    order = np.argsort(row * len(df) + place[col])
-    row, col = row[order], col[order]
+    by_place = np.lexsort((np.arange(len(df)), df))  # the words by (frequency, column)
+    place = np.empty(len(df), np.int64)
+    place[by_place] = np.arange(len(df))
+    row, place_of = np.divmod(np.sort(row[freq] * len(df) + place[w.indices[freq]]), len(df))
+    col = by_place[place_of]
     heads = np.flatnonzero(np.r_[True, row[1:] != row[:-1]]) if len(row) else np.zeros(0, np.int64)
     rank = np.arange(len(row)) - np.repeat(heads, np.diff(np.r_[heads, len(row)]))
     return row[rank < per_claim], col[rank < per_claim]
@@ -914,7 +943,10 @@ def _blocking_keys(feats: "_Features") -> tuple[np.ndarray, np.ndarray]:
     size = n_key + n_x + n_freq
     off = np.cumsum(size) - size
     keys = np.empty(int(size.sum()), dtype=np.int64)
-    first = lambda m: np.repeat(np.cumsum(m) - m, m)  # noqa: E731  (each item's first item of its claim)
+
+    def first(m):  # for each of a claim's m[claim] items, the place of the claim's first one
+        return np.repeat(np.cumsum(m) - m, m)
+
     keys[off[row[specific]] + np.arange(int(n_key.sum())) - first(n_key)] = tok[specific]
     x_row = np.repeat(np.arange(n), n_x)
     t = np.arange(int(n_x.sum())) - first(n_x)              # concepts outer, others inner
@@ -973,42 +1005,34 @@ def _flight_agreement(claims: pd.DataFrame, i: np.ndarray, j: np.ndarray, ci: np
     _, parents = _place_kinds()
     u = _unique(np.r_[i, j])                          # the claims involved
     a, b = np.searchsorted(u, i), np.searchsorted(u, j)
-    kind, fam = claims["kind"].to_numpy()[u], claims["aircraft_family"].to_numpy()[u]
-    ds, de = claims["date_start"].to_numpy()[u], claims["date_end"].to_numpy()[u]
-    wins = [_window(_s(x), _s(y)) if _s(k) == "flight" and _s(f) else None for k, f, x, y in zip(kind, fam, ds, de)]
-    has_win = np.array([w is not None for w in wins], dtype=bool)
-    lo = np.array([w[0] if w else "" for w in wins], dtype=object)
-    hi = np.array([w[1] if w else "" for w in wins], dtype=object)
+    code, cells = _distinct_rows(*(_strings(claims[c].to_numpy()[u]) for c in ("kind", "aircraft_family",
+                                                                                  "date_start", "date_end")))
+    wins = [_window(x, y) if k == "flight" and f else None for k, f, x, y in cells]  # once per distinct cell
+    has_win = np.array([w is not None for w in wins], dtype=bool)[code]
+    lo = np.array([w[0] if w else "" for w in wins], dtype=object)[code]
+    hi = np.array([w[1] if w else "" for w in wins], dtype=object)[code]
     ok = has_win[a] & has_win[b]
     ok[ok] = ~(np.maximum(lo[a[ok]], lo[b[ok]]) > np.minimum(hi[a[ok]], hi[b[ok]]))  # the same month is not enough
     ok &= ~((has_event[i] | has_event[j]) & (ci == 0))
     # related places: a place of one is, or is inside, a place of the other (each claim's places
     # and all that contain them, as binary rows)
-    places = claims["places"].to_numpy()[u] if "places" in claims else [""] * len(u)
-    ancestors: dict[str, list] = {}
+    code, cells = pd.factorize(_strings(claims["places"].to_numpy()[u] if "places" in claims else [""] * len(u)))
 
     def anc(x):
-        if x not in ancestors:
-            out, seen, y = [x], set(), x
-            while y in parents and y not in seen:
-                seen.add(y)
-                y = parents[y]
-                out.append(y)
-            ancestors[x] = out
-        return ancestors[x]
+        out, seen, y = [x], set(), x
+        while y in parents and y not in seen:
+            seen.add(y)
+            y = parents[y]
+            out.append(y)
+        return out
 
-    own = [_split(p) for p in places]
+    own = [_split(p) for p in cells]                  # once per distinct cell
     inside = [[y for x in ps for y in anc(x)] for ps in own]
+    exploded = [_explode(code, lists) for lists in (own, inside)]
     names: dict[str, int] = {}
-    mats = []
-    for lists in (own, inside):
-        idx = [names.setdefault(x, len(names)) for ps in lists for x in ps]
-        ptr = np.r_[0, np.cumsum([len(ps) for ps in lists])]
-        mats.append((np.asarray(idx, dtype=np.int64), ptr))
-    own_m, inside_m = (sparse.csr_matrix((np.ones(len(ix), np.float32), ix, ptr), shape=(len(u), max(1, len(names))))
-                       for ix, ptr in mats)
-    own_m.sum_duplicates()
-    inside_m.sum_duplicates()
+    idx = [np.array([names.setdefault(x, len(names)) for x in v.tolist()], dtype=np.int64) for _, v in exploded]
+    own_m, inside_m = (sparse.csr_matrix((np.ones(len(ix), np.float32), (r, ix)), shape=(len(u), max(1, len(names))))
+                       for (r, _), ix in zip(exploded, idx))
     both = ok & (np.diff(own_m.indptr)[a] > 0) & (np.diff(own_m.indptr)[b] > 0)
     q = np.flatnonzero(both)
     if len(q):
@@ -1027,21 +1051,22 @@ def _blocking_pairs(keys, sizes: np.ndarray, rank: np.ndarray, cfg: SpreadConfig
     df = np.bincount(col, minlength=1)
     # each claim keeps its rarest keys: they are the discriminating ones, and they bound the pairs
     shared_key = df[col] >= 2  # a key no other claim has pairs nothing
-    row, col = row[shared_key], col[shared_key]
-    place = np.empty(len(df), np.int64)             # each key's place by (frequency, first appearance)
-    place[np.lexsort((np.arange(len(df)), df))] = np.arange(len(df))
-    order = np.argsort(row * len(df) + place[col])
-    row_s, col_s = row[order], col[order]
+    by_place = np.lexsort((np.arange(len(df)), df))  # the keys by (frequency, first appearance)
+    place = np.empty(len(df), np.int64)
+    place[by_place] = np.arange(len(df))
+    row_s, place_s = np.divmod(np.sort(row[shared_key] * len(df) + place[col[shared_key]]), len(df))
+    col_s = by_place[place_s]
     starts = np.r_[0, np.flatnonzero(np.diff(row_s)) + 1]
     pos = np.arange(len(row_s)) - np.repeat(starts, np.diff(np.r_[starts, len(row_s)]))
     keep = pos < cfg.keys_per_claim
     tok, claim = col_s[keep], row_s[keep]
     if len(tok) == 0:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    place = np.empty(len(rank), np.int64)           # each claim's place in timeline order
-    place[np.lexsort((np.arange(len(rank)), rank))] = np.arange(len(rank))
-    order = np.argsort(tok * len(rank) + place[claim])
-    tok, claim = tok[order], claim[order]
+    by_time = np.lexsort((np.arange(len(rank)), rank))  # the claims in timeline order
+    place = np.empty(len(rank), np.int64)
+    place[by_time] = np.arange(len(rank))
+    tok, at = np.divmod(np.sort(tok * len(rank) + place[claim]), len(rank))
+    claim = by_time[at]
     out_i, out_j = [], []
     for d in range(1, cfg.window + 1):
         same = tok[:-d] == tok[d:]
@@ -1152,22 +1177,27 @@ def _merge_pairs(pairs: pd.DataFrame, feats: "_Features", n: int, cfg: SpreadCon
 class _Features:
     """Per-claim matrices the clustering and later steps share."""
 
-    tokens: object            # binary claims x fact tokens, each row in its tokens' order
+    tokens: object            # binary claims x fact tokens, each row in its tokens' order (never sorted:
+                              # scipy sorts a matrix's rows in place on comparisons, column selections)
     names: np.ndarray         # each fact token ("type:value")
     types: np.ndarray         # each fact token's type
     f: object                 # IDF-weighted, row-normalised fact vectors (rows sorted)
-    anchor: np.ndarray        # per fact token: what it counts as a fact in common (specific 1, concept 0.5), common tokens 0
+    anchor: np.ndarray        # per fact token: what it counts as a fact in common (specific 1, concept 0.5),
+                              # common tokens 0
     anchor_all: np.ndarray    # the same, common tokens included
     event: np.ndarray         # per fact token: 1 for an event concept
     has_event: np.ndarray     # per claim: it states an event concept
-    text: dict                # language -> (row ids, combined text matrix, word matrix, summation order: see _text_matrix)
+    text: dict                # language -> (row ids, combined text matrix, word matrix for candidates,
+                              # summation order: see _text_matrix)
     local: np.ndarray         # claim -> row inside its language's matrices
     lang: np.ndarray          # claim -> its language's number in ``languages``
     languages: list           # the languages (keys of ``text``), sorted
-    freq_keys: tuple          # (claims, numbers) of the blocking keys from words too frequent for the text product
+    freq_keys: tuple          # (claims, numbers) of the blocking keys from words too frequent for the
+                              # text product
 
 
 def _features(claims: pd.DataFrame, tokens: list[list[str]], term_cap: int = 200) -> _Features:
+    """The fact and text matrices of the claims (see :class:`_Features`)."""
     n = len(claims)
     b, names, types = _token_matrix(tokens)
     df = np.asarray(b.sum(axis=0)).ravel()
@@ -1208,7 +1238,8 @@ def _features(claims: pd.DataFrame, tokens: list[list[str]], term_cap: int = 200
         freq_rows.append(rows[r])
         freq_codes.append(n_words + col)   # a word of a language: its own number
         n_words += w.shape[1]
-    freq_keys = (np.concatenate(freq_rows or [np.zeros(0, np.int64)]), np.concatenate(freq_codes or [np.zeros(0, np.int64)]))
+    none = [np.zeros(0, np.int64)]
+    freq_keys = (np.concatenate(none + freq_rows), np.concatenate(none + freq_codes))
     return _Features(b, names, types, f, anchor, anchor_all, event, has_event, text, local, lang, languages, freq_keys)
 
 
@@ -1220,7 +1251,7 @@ def _word_text(docs: list[str], lang: str, term_cap: int):
     if w is None:
         return None
     (w,) = _tfidf(w)
-    block = _reversed_block(w, first)   # before any column selection: scipy sorts the rows then
+    block = _reversed_block(w, first)   # first: comparisons and column selections sort the rows in place
     # candidates from the word matrix without the words most claims share (they only add pairs)
     dfw = np.asarray((w > 0).sum(axis=0)).ravel()
     cap = max(term_cap, int(0.05 * len(docs))) if len(docs) < 20 * term_cap else term_cap
@@ -1265,8 +1296,6 @@ def cluster_claims(claims: pd.DataFrame, order_rank: np.ndarray, cfg: SpreadConf
     lap("candidates")
     pairs = _score_pairs(claims, feats, i, j, cfg)
     lap("scoring")
-    if len(pairs):  # strongest first, then by claims
-        pairs = pairs.iloc[np.lexsort((pairs["j"].to_numpy(), pairs["i"].to_numpy(), -pairs["score"].to_numpy()))]
     labels, best = _merge_pairs(pairs, feats, n, cfg)
     lap("union")
     return labels, best, pairs, feats
@@ -1300,8 +1329,9 @@ def _fact_agreement(feats: _Features, i: np.ndarray, j: np.ndarray, chunk: int):
 
 
 def _score_pairs(claims: pd.DataFrame, feats: _Features, i: np.ndarray, j: np.ndarray, cfg: SpreadConfig):
-    """The accepted candidate pairs (``i, j, text, fact, anchors, score, how``); vectorised over
-    the pairs, in chunks."""
+    """The accepted candidate pairs (``i, j, text, fact, anchors, score, how``: a categorical),
+    strongest first, then by claims; vectorised over the pairs, in chunks. ``i < j`` come in
+    order."""
     cols = ["i", "j", "text", "fact", "anchors", "score", "how"]
     if len(i) == 0:
         return pd.DataFrame(columns=cols)
@@ -1342,9 +1372,12 @@ def _score_pairs(claims: pd.DataFrame, feats: _Features, i: np.ndarray, j: np.nd
     acc = np.flatnonzero(by_text | by_fact | by_both)
     i, j, text, fact, anchors, by_text, by_fact, by_both = (x[acc] for x in (i, j, text, fact, anchors, by_text,
                                                                               by_fact, by_both))
-    how = np.where(by_text & (by_fact | by_both), "text+facts", np.where(by_text, "text", "facts"))
+    how = np.where(by_text & (by_fact | by_both), 2, np.where(by_text, 1, 0))
     score = np.maximum(np.maximum(text, fact), (text + fact) / 2)
-    return pd.DataFrame({"i": i, "j": j, "text": text, "fact": fact, "anchors": anchors, "score": score, "how": how})
+    order = np.argsort(-score, kind="stable")   # (stable: pairs of equal scores stay by claims)
+    return pd.DataFrame({"i": i[order], "j": j[order], "text": text[order], "fact": fact[order],
+                         "anchors": anchors[order], "score": score[order],
+                         "how": pd.Categorical.from_codes(how[order], ["facts", "text", "text+facts"])})
 
 
 # --- spread tables -----------------------------------------------------------------------------------------
@@ -1581,9 +1614,10 @@ def find_mutations(claims: pd.DataFrame, tl: pd.DataFrame, corpus, feats: _Featu
     """Rows of the ``mutations`` table. Without ``links``: the changed values. With ``links`` (the
     derivation links, found from the changed values): the invented details and claims too, added
     to ``changed`` (computed here when not given). ``columns``: :func:`_columns` of ``claims``, to
-    share between the two passes."""
-    texts = dict(zip(corpus.articles["article_id"], corpus.articles["text"])) if len(corpus.articles) else {}
-    published = dict(zip(tl["article_id"], tl["published"]))
+    share (the lists and the parsed facts) between the two passes."""
+    arts = corpus.articles
+    texts = dict(zip(_list(arts["article_id"]), _list(arts["text"]))) if len(arts) else {}
+    published = dict(zip(_list(tl["article_id"]), _list(tl["published"])))
     rows: list[dict] = []
     cl = columns if columns is not None else _columns(claims)
 
@@ -1802,10 +1836,9 @@ def _invented(cl, tl, corpus, feats, cfg, facts, add, links: pd.DataFrame):
     """Whole claims and details with no antecedent (see the module docs). Linear: every token
     remembers the timeline group where it first appeared and which articles of that group hold it."""
     kinds, parents = _place_kinds()
-    art_group = dict(zip(tl["article_id"], tl["group"]))
-    art_rank = dict(zip(tl["article_id"], tl["order_rank"]))
+    art_group = dict(zip(_list(tl["article_id"]), _list(tl["group"])))
     grank: dict[str, int] = {}
-    for g, r in zip(tl["group"], tl["order_rank"]):
+    for g, r in zip(_list(tl["group"]), _list(tl["order_rank"])):
         grank.setdefault(g, int(r))
     a_grank = {a: grank[art_group[a]] for a in art_group}
     n = len(cl["article_id"])
@@ -1846,8 +1879,8 @@ def _invented(cl, tl, corpus, feats, cfg, facts, add, links: pd.DataFrame):
     places = [t for t in np.unique(spec_tid).tolist() if names[t].startswith("pl:")]
     up = {t: [number("pl:" + x) for x in place_ancestors(names[t][3:])] for t in places}
     with_up = np.flatnonzero(np.isin(spec_tid, places))
-    held.append(_explode(np.searchsorted(places, spec_tid[with_up]), [up[t] for t in places]))
-    held[-1] = (spec_row[with_up][held[-1][0]], held[-1][1])
+    rows_up, up_tid = _explode(np.searchsorted(places, spec_tid[with_up]), [up[t] for t in places])
+    held.append((spec_row[with_up][rows_up], up_tid))
     code, uniq = pd.factorize(np.asarray(cl["dates"], dtype=object))
     days = []
     for cell in uniq:
@@ -1861,21 +1894,21 @@ def _invented(cl, tl, corpus, feats, cfg, facts, add, links: pd.DataFrame):
     key = _unique(np.concatenate([art[r] + n_art * np.asarray(t, dtype=np.int64) for r, t in held]))
     tok_of, art_of = key // n_art, key % n_art
     # each token's first group rank, how many articles of that group hold it and one of them
-    heads = np.flatnonzero(np.r_[True, tok_of[1:] != tok_of[:-1]]) if len(key) else key
     first = np.full(n_tok, -1, dtype=np.int64)
-    first[tok_of[heads]] = np.minimum.reduceat(g_art[art_of], heads) if len(key) else []
+    if len(key):
+        heads = np.flatnonzero(np.r_[True, tok_of[1:] != tok_of[:-1]])
+        first[tok_of[heads]] = np.minimum.reduceat(g_art[art_of], heads)
     at_first = g_art[art_of] == first[tok_of]
     holders = np.bincount(tok_of[at_first], minlength=n_tok)
     holder = np.full(n_tok, -1, dtype=np.int64)
     holder[tok_of[at_first]] = art_of[at_first]
     full_by_surname: dict[str, dict] = defaultdict(dict)   # surname -> {full name key: first group rank}
-    for t in np.flatnonzero(first >= 0).tolist():
-        name = names[t] if t < len(names) else None
-        if name is not None and name[:2] in ("p:", "e:"):
-            parts = name[2:].split()
+    for t in np.flatnonzero(first[:len(names)] >= 0).tolist():  # (the tokens added above are no names)
+        if names[t][:2] in ("p:", "e:"):
+            parts, r = names[t][2:].split(), int(first[t])
             if parts:
                 known = full_by_surname[parts[-1]]
-                known[name[2:]] = min(known.get(name[2:], first[t]), int(first[t]))
+                known[names[t][2:]] = min(known.get(names[t][2:], r), r)
     a_code = dict(zip(art_names, range(n_art)))
 
     def seen(tkn: str, a: str) -> bool:
@@ -1917,7 +1950,8 @@ def _invented(cl, tl, corpus, feats, cfg, facts, add, links: pd.DataFrame):
     # by the first article that happens to carry it
     children: dict[str, list] = defaultdict(list)
     if links is not None and len(links):
-        for src_a, dst_a, bp in zip(links["source_article"], links["target_article"], links["best_parent"]):
+        for src_a, dst_a, bp in zip(_list(links["source_article"]), _list(links["target_article"]),
+                                    _list(links["best_parent"])):
             if bool(bp):
                 children[src_a].append(dst_a)
     desc_cache: dict[str, set] = {}
@@ -1994,13 +2028,12 @@ def _invented(cl, tl, corpus, feats, cfg, facts, add, links: pd.DataFrame):
         if any(not ((c_[0] if c_[1] != art[k] else c_[2]) < t) for c_ in
                (covers.get((cc[k], s_), (64, art[k], 64)) for s_ in src[pair_code[k]])):
             continue  # a new source could have supplied the new detail
-        f = facts(k)
-        for p in f.get("people", []):
+        for p in facts(k, "people") or []:
             if p.get("key") and novel("p:" + p["key"], a):
                 add(k, "person", p.get("w") or p.get("v"), "", "invented", p.get("span"), "",
                     "a person no earlier article names, added to a claim that earlier articles make")
-        if kind[k] == "flight":
-            for p, span_ in _route_places(f):
+        if kind[k] == "flight" and facts(k, "route"):
+            for p, span_ in _route_places(facts(k)):
                 if _specific_place(p, kinds) and novel("pl:" + p, a):
                     add(k, "place", p, "", "invented", span_, "",
                         "a place no earlier article names, added to the route of a flight earlier articles report")
@@ -2016,8 +2049,8 @@ def _drop_text_antecedents(cands, cl, corpus, tl, cfg):
     """Keep the candidates with no similar sentence (same language) in an earlier article."""
     if not cands or corpus.sentences is None or not len(corpus.sentences):
         return cands
-    rank = dict(zip(tl["article_id"], tl["order_rank"]))
-    group = dict(zip(tl["article_id"], tl["group"]))
+    rank = dict(zip(_list(tl["article_id"]), _list(tl["order_rank"])))
+    group = dict(zip(_list(tl["article_id"]), _list(tl["group"])))
     sents = corpus.sentences
     lang_of = dict(zip(corpus.articles["article_id"], corpus.articles["language"].fillna("")))
     sent_lang = sents["article_id"].map(lang_of).fillna("").to_numpy(dtype=object)
@@ -2138,7 +2171,7 @@ def find_links(claims: pd.DataFrame, mentions: pd.DataFrame, muts: pd.DataFrame,
     _in_chunks(shared_of, len(i), cfg.pair_chunk)
     q_of, fa, fb = (np.concatenate(z) for z in zip(*(found[s] for s in sorted(found)))) if found else \
         (np.zeros(0, np.int64),) * 3
-    by = np.lexsort((seq_pos[fa], q_of))
+    by = np.argsort(q_of * (int(seq_pos.max(initial=0)) + 1) + seq_pos[fa])  # by pair, then the first article's order
     q_of, fa, fb = q_of[by], fa[by], fb[by]
     order = _order_agreements(q_of, seq_pos[fb], len(i))
     # aligned-sentence similarity: the mean over the shared clusters of the text similarity of
@@ -2159,7 +2192,8 @@ def find_links(claims: pd.DataFrame, mentions: pd.DataFrame, muts: pd.DataFrame,
         cnts = np.bincount(own, minlength=len(i))
         tsim = np.divide(sums, np.maximum(cnts, 1))
     ts = np.where(same_lang, tsim, 0.0)
-    sng = np.where(same_lang, shared_ng, 0)  # names and numbers are shared by every re-telling; only same-language wording shows copying
+    # names and numbers are shared by every re-telling; only same-language wording shows copying
+    sng = np.where(same_lang, shared_ng, 0)
     overlap = shared / np.maximum(np.float32(1.0), np.minimum(n_cl[i], n_cl[j]))
     # a faithful translation: many shared claims, told in the same order, most of both
     # articles -- unless both cite the same channel for them (then common re-tellings of it)
@@ -2183,7 +2217,8 @@ def find_links(claims: pd.DataFrame, mentions: pd.DataFrame, muts: pd.DataFrame,
     same_lang, translated, score, in_f32 = same_lang[q], translated[q], score[q], in_f32[q]
     src, dst, conf = _directions(i, j, tl, deviations)
     published = tl["order_from"].to_numpy() == "published"
-    conf[translated & ~published[i] & ~published[j]] = "low"  # structure alone says nothing of which undated article came first
+    # structure alone says nothing of which undated article came first
+    conf[translated & ~published[i] & ~published[j]] = "low"
     evidence = []
     for x, y, sh_, sg_, nm_, od_, tq_, same_ in zip(i.tolist(), j.tolist(), sh.tolist(), sg.tolist(), nm.tolist(),
                                                     od.tolist(), tq.tolist(), same_lang.tolist()):
@@ -2203,7 +2238,8 @@ def find_links(claims: pd.DataFrame, mentions: pd.DataFrame, muts: pd.DataFrame,
                 "kind": np.where(~same_lang, "translation", np.where(tq >= 0.8, "copy", "paraphrase")).tolist(),
                 "score": [round(np.float32(v) if f else v, 4) for v, f in zip(score.tolist(), in_f32.tolist())],
                 "evidence": evidence, "direction_confidence": conf.tolist(), "shared_claims": sh.tolist(),
-                "order_agreement": [round(v, 4) for v in od.tolist()], "text_similarity": [round(v, 4) for v in tq.tolist()],
+                "order_agreement": [round(v, 4) for v in od.tolist()],
+                "text_similarity": [round(v, 4) for v in tq.tolist()],
                 "shared_ngrams": [int(v) for v in sg.tolist()], "shared_mutations": nm.tolist()}
     df = pd.DataFrame(cols_out, columns=cols)
     if len(df):
@@ -2217,8 +2253,9 @@ def _link_scores(shared, same_lang, order, overlap, translated, ts, sng, ng_scal
     """(the score of each article pair, whether it is a float32): one minus the product of the
     missing evidence -- structure (shared claims in the same order, worth more for a
     translation), aligned text, shared rare phrases, shared changed values. The structure term is
-    float32 (from float32 counts) unless it is 0 or 1, and then the whole score is float32: the
-    arithmetic, and so the rounding, of Python scalars mixing NumPy float32 and Python floats."""
+    a float32 (from float32 counts) unless it is clamped to 0 or 1 (a Python float), and with a
+    float32 term the whole score is a float32: the arithmetic, and so the rounding, that Python
+    scalars mixing NumPy float32 and Python floats do, pair by pair."""
     in_f32 = shared >= np.where(same_lang, 3, 4)
     struct = overlap * order.astype(np.float32)
     e32 = (struct - np.float32(0.3)) / np.float32(0.5)
@@ -2292,7 +2329,8 @@ def _rare_ngrams(texts: list[str], art: np.ndarray, n_art: int):
         return None, counts
     bits = max(1, int(codes.max()).bit_length())
     gram = pd.factorize(_lex_keys([codes[start + d] for d in range(4)], bits))[0]
-    m = sparse.csr_matrix((np.ones(len(start), np.float32), (art[owner[start]], gram)), shape=(n_art, int(gram.max()) + 1))
+    m = sparse.csr_matrix((np.ones(len(start), np.float32), (art[owner[start]], gram)),
+                          shape=(n_art, int(gram.max()) + 1))
     m = (m > 0).astype(np.float32).tocsc()
     df = np.asarray(m.sum(axis=0)).ravel()
     cap = max(2, int(0.02 * n_art))
@@ -2412,8 +2450,8 @@ def _clusters(claims, mentions, muts, links, tl) -> pd.DataFrame:
                        if cols["count_explicit"][q] and _s(cols["count"][q])])
             cnt = v[0] if v else pd.NA
         # reference values are text ('3'); the column is an integer count
-        refs["count"].append(int(float(cnt)) if isinstance(cnt, (str, int, float)) and str(cnt).strip() not in ("", "nan")
-                             else pd.NA)
+        known = isinstance(cnt, (str, int, float)) and str(cnt).strip() not in ("", "nan")
+        refs["count"].append(int(float(cnt)) if known else pd.NA)
     for col, values in refs.items():
         out.loc[ids, col] = pd.Series(values, index=ids, dtype=object)
     return out.reset_index()
@@ -2460,5 +2498,6 @@ def _origins(multi: pd.DataFrame, links: pd.DataFrame) -> tuple[list, np.ndarray
     has = np.flatnonzero(ch != "")
     g, _ = _distinct_rows(cl[has], ch[has]) if len(has) else (np.zeros(0, np.int64), [])
     head = has[np.flatnonzero(np.r_[True, g[1:] > np.maximum.accumulate(g)[:-1]])[g]] if len(has) else has
-    same_channel = (np.searchsorted(nodes, cl[has] * n_art + art[has]), np.searchsorted(nodes, cl[head] * n_art + art[head]))
+    same_channel = (np.searchsorted(nodes, cl[has] * n_art + art[has]),
+                    np.searchsorted(nodes, cl[head] * n_art + art[head]))
     return list(ids), groups([]), groups([same_channel])

@@ -16,8 +16,8 @@ from scipy import sparse
 from hmeimim import spread
 
 _ALPHABET = (list("abcXYZ019_ -.,\t\n  ") +
-             ["ς", "σ", "Α", "Σ", "中", "文", "字", "한", "ё", "Ё", "أ", "ة", "ـ", "²", "٣", "İ", "ß", "\u0301",
-              "\U00020000", "\xa0", "\u2003", "\x1c", "\x85", "\u4dc0", "\ufada", "\ufa6e", "\ua000"])
+             ["ς", "σ", "Α", "Σ", "中", "文", "字", "한", "ё", "Ё", "أ", "ة", "ـ", "²", "٣", "İ", "ß",
+              "\u0301", "\U00020000", "\xa0", "\u2003", "\x1c", "\x85", "\u4dc0", "\ufada", "\ufa6e", "\ua000"])
 
 
 def _fuzz(n: int, seed: int, nul: bool = False) -> list[str]:
@@ -80,7 +80,9 @@ def _words(text: str) -> list[str]:
 @pytest.mark.parametrize("chunk", [1 << 20, 5])
 def test_word_numbers_are_those_of_the_regular_expressions_words(monkeypatch, chunk):
     monkeypatch.setattr(spread, "_CHUNK", chunk)
-    texts = _fuzz(500, 3) + _fuzz(100, 4, nul=True)
+    rng = random.Random(9)  # and over a thousand distinct characters
+    many = ["".join(chr(rng.randint(0x4E00, 0x5400)) + rng.choice("ab1 ") for _ in range(12)) for _ in range(200)]
+    texts = _fuzz(500, 3) + _fuzz(100, 4, nul=True) + many
     words = [_words(t) for t in texts]
     codes, sizes = spread._word_codes(texts)
     assert sizes.tolist() == [len(w) for w in words]
@@ -182,7 +184,8 @@ def test_fact_tokens_are_those_of_the_plain_definition():
         "places": ["Hmeimim|Latakia|Syria", None, "Moscow", "Tartus|Tartus"],
         "people_keys": ["putin|al-sharaa", "", "putin", None], "entities": ["Wagner|TASS", "", "", "wagner"],
         "numbers": ["3|40", "", "", ""], "concepts": ["resume|meet", "", "attack", "meet"],
-        "source": ["Bloomberg", "", "", "Bloomberg"], "bodies": ["Kremlin", "", "", ""], "durations": ["", "P6M", "", ""]})
+        "source": ["Bloomberg", "", "", "Bloomberg"], "bodies": ["Kremlin", "", "", ""],
+        "durations": ["", "P6M", "", ""]})
     assert spread.fact_tokens(claims) == _plain_fact_tokens(claims)
     assert spread.fact_tokens(pd.DataFrame({"text": ["a", "b"]})) == [[], []]
 
