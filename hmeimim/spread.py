@@ -1017,17 +1017,8 @@ def _flight_agreement(claims: pd.DataFrame, i: np.ndarray, j: np.ndarray, ci: np
     # related places: a place of one is, or is inside, a place of the other (each claim's places
     # and all that contain them, as binary rows)
     code, cells = pd.factorize(_strings(claims["places"].to_numpy()[u] if "places" in claims else [""] * len(u)))
-
-    def anc(x):
-        out, seen, y = [x], set(), x
-        while y in parents and y not in seen:
-            seen.add(y)
-            y = parents[y]
-            out.append(y)
-        return out
-
     own = [_split(p) for p in cells]                  # once per distinct cell
-    inside = [[y for x in ps for y in anc(x)] for ps in own]
+    inside = [[y for x in ps for y in (x, *_ancestors(x, parents))] for ps in own]
     exploded = [_explode(code, lists) for lists in (own, inside)]
     names: dict[str, int] = {}
     idx = [np.array([names.setdefault(x, len(names)) for x in v.tolist()], dtype=np.int64) for _, v in exploded]
@@ -1708,15 +1699,18 @@ def _value_mutations(cl, idx, facts, add):
                 add(k, field, v, ref[0], "changed", span, ref[1], rule)
 
 
+def _ancestors(place: str, parents: dict) -> list[str]:
+    """The places that contain ``place`` (the places lexicon's parents), nearest first."""
+    out, seen = [], set()
+    while place in parents and place not in seen:
+        seen.add(place)
+        place = parents[place]
+        out.append(place)
+    return out
+
+
 def _related(a: str, b: str, parents: dict) -> bool:
-    def anc(x):
-        out, seen = [x], set()
-        while x in parents and x not in seen:
-            seen.add(x)
-            x = parents[x]
-            out.append(x)
-        return out
-    return a == b or a in anc(b) or b in anc(a)
+    return a == b or a in _ancestors(b, parents) or b in _ancestors(a, parents)
 
 
 def _route_places(f: dict) -> list[tuple[str, list]]:
@@ -1851,13 +1845,7 @@ def _invented(cl, tl, corpus, feats, cfg, facts, add, links: pd.DataFrame):
     g_art[art] = g
 
     def place_ancestors(p: str) -> list[str]:
-        out, seen_p = [], set()
-        while p in parents and p not in seen_p:
-            seen_p.add(p)
-            p = parents[p]
-            if _specific_place(p, kinds):
-                out.append(p)
-        return out
+        return [a for a in _ancestors(p, parents) if _specific_place(a, kinds)]
 
     # the specific tokens of each claim (see _specific_token), by token number
     b, names = feats.tokens, feats.names
