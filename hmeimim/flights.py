@@ -101,11 +101,21 @@ _CLITICS = "\u0648\u0641\u0628\u0644\u0643"          # و ف ب ل ك
 _QUOTES_OPEN = "\u2018'\"\u201c\u00ab\u201e\u300c\u300e"
 _QUOTES_CLOSE = "\u2019'\"\u201d\u00bb\u201c\u300d\u300f"
 _CLAUSE_PUNCT = re.compile(r"[,;:\u2014\u2013\uff0c\uff1b\u060c\u061b]|\s-\s")
+_CLAUSE_END = re.compile(r"[;:\uff1b\uff1a\u061b](?:\s|$)")
+_SENTENCE_PUNCT = re.compile(r"[;:.!?\u3002\u061b]")
+_PLACE_CHAIN = re.compile(r"\s*[\-\u2013\u2014\u2192>/]\s*|\s*-\s*")
+_POSSESSIVE = re.compile(r"['\u2019]s\s")
+_ROLE_STOP = re.compile(r"[,;:.!?\u060c\u061b]")
+_WORDS = re.compile(r"[^\W_]+")
+_LATIN_START = re.compile(r"[A-Za-z]")
+_NOT_AIRCRAFT_AFTER = re.compile(r"\s*(?:-[A-Za-z]|%|[\u00b0\u2103]|years?\b|hours?\b|per\b|km\b|kg\b)")
+_SPACES_HYPHENS = re.compile(r"[\s\-]+")
 
 _CYR2LAT = dict(zip("АБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯІЇЄҐ",
                     ["A", "B", "V", "G", "D", "E", "E", "Zh", "Z", "I", "Y", "K", "L", "M", "N", "O", "P", "R",
                      "S", "T", "U", "F", "Kh", "Ts", "Ch", "Sh", "Shch", "", "Y", "", "E", "Yu", "Ya", "I", "Yi",
                      "Ye", "G"]))
+_CYR2LAT_TABLE = str.maketrans(_CYR2LAT)
 
 
 def _is_cjk(s: str) -> bool:
@@ -172,7 +182,10 @@ class _Alternation:
 
     ``items`` are ``(form, match, value)``. Forms are grouped by script (word boundaries are
     tested once per group) and dispatched on their first character, so a scan costs about one
-    test per position instead of one per form.
+    test per position instead of one per form. In a case-sensitive alternation the first
+    character of a Latin/Cyrillic form is written before its group, as a literal the regex
+    engine can check without entering the branch (much faster than a lookahead per first
+    character); the group of such a form then starts at its second character.
     """
 
     def __init__(self, items: list[tuple[str, str, object]], flags: int = 0):
@@ -190,21 +203,26 @@ class _Alternation:
             script = _script_of(form, match)
             first = form[0].casefold() if flags & re.I else form[0]
             groups[script].setdefault(first, []).append((form, match, value))
-        parts = []
+        parts, starts = [], set()  # starts: every character a match can begin with
         for script, by_first in groups.items():
             if not by_first:
                 continue
             branches = []
             for first, forms in sorted(by_first.items()):
                 chars = {first, first.upper(), first.lower()} if flags & re.I else {first}
+                lead = re.escape(first)
+                hoist = script == "lc" and not flags & re.I and all(
+                    _body(form, match).startswith(lead) for form, match, _ in forms)
                 alts = []
                 for form, match, value in sorted(forms, key=lambda f: -len(f[0])):
                     self.values.append(value)
                     end = {"lc": r"(?![^\W_])", "ar": rf"(?![{_AR}])", "sub": ""}[script]
-                    alts.append(f"({_body(form, match)}{end})")
+                    body = _body(form, match)
+                    alts.append(f"({body[len(lead):] if hoist else body}{end})")
                 cls = "".join(re.escape(c) for c in sorted(chars))
-                branches.append(f"(?=[{cls}])(?:{'|'.join(alts)})")
+                branches.append(f"{lead}(?:{'|'.join(alts)})" if hoist else f"(?=[{cls}])(?:{'|'.join(alts)})")
             firsts = {c for f in by_first for c in ({f, f.upper(), f.lower()} if flags & re.I else {f})}
+            starts |= firsts | (set(_CLITICS) if script == "ar" else set())
             body = f"(?=[{''.join(re.escape(c) for c in sorted(firsts))}])(?:{'|'.join(branches)})"
             if script == "lc":
                 parts.append(rf"(?<![^\W_])(?:{body})")
@@ -212,7 +230,9 @@ class _Alternation:
                 parts.append(rf"(?<![{_AR}])(?:[{_CLITICS}]{{0,2}}(?:{body}))")
             else:
                 parts.append(f"(?:{body})")
-        self.regex = re.compile("|".join(parts), flags) if parts else None
+        # (the first test, on the character where a match begins, rejects most positions at once)
+        start = "".join(re.escape(c) for c in sorted(starts))
+        self.regex = re.compile(f"(?=[{start}])(?:{'|'.join(parts)})", flags) if parts else None
 
     def finditer(self, text: str, pos: int = 0, endpos: int | None = None):
         if self.regex is None:
@@ -481,7 +501,7 @@ def _family(designator: str) -> str:
 
 
 def _translit_suffix(s: str) -> str:
-    return "".join(_CYR2LAT.get(ch, ch) for ch in s) if s else ""
+    return s.translate(_CYR2LAT_TABLE) if s else ""
 
 
 def _aircraft_mentions(text: str) -> list[_Aircraft]:
@@ -512,10 +532,10 @@ def _aircraft_mentions(text: str) -> list[_Aircraft]:
                 continue
         elif sep == " " and not known:
             continue
-        if sep == " " and not (suffix or m["maker"] or not re.match(r"[A-Za-z]", alias)
+        if sep == " " and not (suffix or m["maker"] or not _LATIN_START.match(alias)
                                or lex.nouns.search(text, max(0, m.start() - 30), min(len(text), m.end() + 25))):
             continue   # "Su 24 años": a Latin prefix and a bare number need an aircraft word nearby
-        if sep == " " and re.match(r"\s*(?:-[A-Za-z]|%|[\u00b0\u2103]|years?\b|hours?\b|per\b|km\b|kg\b)", text[m.end("num"):]):
+        if sep == " " and _NOT_AIRCRAFT_AFTER.match(text, m.end("num")):
             continue
         canonical, flag, cands = _resolve_designator(pfx, num, suffix, variant)
         maker = lex.makers[m["maker"]][0] if m["maker"] else ""
@@ -590,12 +610,15 @@ class _Row:
 
 def _date_mentions(doc: Doc, sid: int, cache: dict, lang: str) -> list:
     """Date mentions of a sentence with offsets shifted into the doc text (cached per sentence)."""
-    if sid not in cache:
-        from .dates import find_dates
+    found = cache.get(sid)
+    if found is None:
+        from .dates import DateMention, find_dates
         s = doc.sentences[sid]
-        found = find_dates(doc.text[s.start:s.end], lang, doc.published, doc.ref_year)
-        cache[sid] = [replace(d, start=d.start + s.start, end=d.end + s.start) for d in found]
-    return cache[sid]
+        k = s.start
+        cache[sid] = found = [DateMention(d.start + k, d.end + k, d.as_written, d.date_start, d.date_end, d.kind,
+                                          d.year_inferred, d.resolved_from)
+                              for d in find_dates(doc.text[s.start:s.end], lang, doc.published, doc.ref_year)]
+    return found
 
 
 def _events_in(text: str, lo: int, hi: int, ll: _LangLex) -> list[tuple[str, int, str]]:
@@ -623,12 +646,12 @@ def _places_in(text: str, lo: int, hi: int, lang: str, ll: _LangLex) -> list[tup
     chained = set()
     for i in range(len(found) - 1):
         gap = text[found[i][2]:found[i + 1][1]]
-        if re.fullmatch(r"\s*[\-\u2013\u2014\u2192>/]\s*|\s*-\s*", gap):
+        if _PLACE_CHAIN.fullmatch(gap):
             chained.update({i, i + 1})
     out = []
     for i, (c, s, e) in enumerate(found):
         # "Moscow's influence": a possessive not followed by a place is the state, not a stop
-        if re.match(r"['\u2019]s\s", text[e:e + 3]) and not (i + 1 < len(found) and found[i + 1][1] - e <= 4):
+        if _POSSESSIVE.match(text, e, e + 3) and not (i + 1 < len(found) and found[i + 1][1] - e <= 4):
             continue
         role = ""
         for r, rs, re_ in reversed(roles):
@@ -642,15 +665,15 @@ def _places_in(text: str, lo: int, hi: int, lang: str, ll: _LangLex) -> list[tup
                 if len(between) > 8:
                     break
                 continue
-            if re.search(r"[,;:.!?\u060c\u061b]", between):
+            if _ROLE_STOP.search(between):
                 break
-            words = len(re.findall(r"[^\W_]+", between))
+            words = len(_WORDS.findall(between))
             # a short "from" word (de, da, з, с: also "of", "with") governs the next word or the one
             # after an article; other role words reach two words ("in den Großraum Moskau")
             if words <= (1 if r == "from" and len(text[rs:re_].strip()) <= 2 else 2):
                 role = r
                 if r == "from":
-                    words_before = re.findall(r"[^\W_]+", text[max(lo, rs - 40):rs])[-2:]
+                    words_before = _WORDS.findall(text, max(lo, rs - 40), rs)[-2:]
                     if any(ll.place_noun.regex is not None and ll.place_noun.regex.fullmatch(w) for w in words_before):
                         role = "at"   # "la base aérea de Hmeimim": de = of
                 break
@@ -667,7 +690,7 @@ def _places_in(text: str, lo: int, hi: int, lang: str, ll: _LangLex) -> list[tup
         # nothing with a role word: an air base or airport named bare is where it happened
         # ("Хмеймим трижды посетил Ан-124"); bare countries and cities are too often the state
         bare = [(c, "at", s, e) for c, s, e in found if info[c].kind in ("airbase", "airport")
-                and not re.match(r"['\u2019]s\s", text[e:e + 3])]
+                and not _POSSESSIVE.match(text, e, e + 3)]
         out = bare[:1]
     # drop a place next to one it contains; merge repeats
     collapsed: list[tuple[str, str, int, int]] = []
@@ -725,7 +748,7 @@ def _num_value(raw: str, ll: _LangLex) -> int | None:
     d = raw.translate(_DIGIT_TABLE)
     if d.isdigit():
         return int(d)
-    return ll.num_values.get(_fold(re.sub(r"[\s\-]+", " ", raw)))
+    return ll.num_values.get(_fold(_SPACES_HYPHENS.sub(" ", raw)))
 
 
 def _is_since(text: str, lo: int, d, ll: _LangLex) -> bool:
@@ -793,7 +816,7 @@ def _group_mentions(text: str, ms: list[_Aircraft], ll: _LangLex, dates: list) -
                   and not _events_in(text, gap_lo, gap_hi, ll)
                   and not any(d.start < gap_hi and d.end > gap_lo for d in dates)
                   and not _count(text, gap_lo, gap_hi, ll, gap_lo, dates)[1]
-                  and not re.search(r"[;:.!?\u3002\u061b]", gap))
+                  and not _SENTENCE_PUNCT.search(gap))
         if joined:
             groups[-1].append(cur)
         else:
@@ -811,7 +834,7 @@ def _clause_spans(text: str, s_lo: int, s_hi: int, groups: list[list[_Aircraft]]
         cuts.append(cut)
     # the last clause ends at a semicolon or colon that follows its aircraft
     # ("... flew on to Moscow, the crew said: nothing more ...")
-    m = re.compile(r"[;:\uff1b\uff1a\u061b](?:\s|$)").search(text, groups[-1][-1].end, s_hi)
+    m = _CLAUSE_END.search(text, groups[-1][-1].end, s_hi)
     cuts.append(m.start() if m else s_hi)
     spans = []
     for a, b in zip(cuts, cuts[1:]):

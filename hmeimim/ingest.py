@@ -806,11 +806,19 @@ def read_article(path: Path, root: Path, meta: dict[str, str] | None = None) -> 
 
 
 _NEAR = re.compile(r"[\W_]+")
+_ASCII_NOT_ALNUM = bytes(b for b in range(128) if not chr(b).isalnum())  # ASCII [\W_]
 
 
 def content_key(text: str) -> str:
-    """A key equal for texts that differ only in case, spacing and punctuation."""
-    return hashlib.sha1(_NEAR.sub("", text.casefold()).encode("utf-8")).hexdigest()
+    """A key equal for texts that differ only in case, spacing and punctuation: the SHA-1 of
+    its case-folded letters and digits."""
+    folded = text.casefold()
+    if folded.isascii():
+        kept = folded.encode("ascii").translate(None, _ASCII_NOT_ALNUM)
+    else:
+        # Word by word (whitespace is never a letter or digit); most words need no regex.
+        kept = "".join([w if w.isalnum() else _NEAR.sub("", w) for w in folded.split()]).encode("utf-8")
+    return hashlib.sha1(kept).hexdigest()
 
 
 def duplicate_key(row: dict) -> tuple[str, str, str, str]:

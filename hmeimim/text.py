@@ -75,7 +75,7 @@ def _fold_mixed_script(text: str) -> str:
     A Cyrillic ``е`` inside a Latin word becomes ``e``; a Latin ``M`` in ``Ил-62M`` becomes ``М``.
     Words in one script, or with letters that have no look-alike, are left alone.
     """
-    if not (_CYRILLIC.search(text) and _LATIN.search(text)):
+    if text.isascii() or not (_CYRILLIC.search(text) and _LATIN.search(text)):
         return text  # one script only (most texts): nothing can be mixed
     to_latin, to_cyrillic = _confusables()
 
@@ -115,17 +115,21 @@ def _unwrap(text: str) -> str:
     lines = text.split("\n")
     if len(lines) < 2:
         return text
-    lengths = sorted(len(x.rstrip()) for x in lines if x.strip())
+    stripped = [x.rstrip() for x in lines]
+    lengths = sorted([len(x) for x in stripped if x])
     wrapped = False
     width = 0
     if len(lengths) >= 4:
         width = lengths[int(0.8 * (len(lengths) - 1))]
-        long_lines = [x.rstrip() for x in lines if len(x.rstrip()) >= 0.75 * width and x.strip()]
+        long_lines = [x for x in stripped if x and len(x) >= 0.75 * width]
         open_ends = sum(1 for x in long_lines if x[-1] not in _TERMINAL)
         wrapped = 40 <= width <= 140 and len(long_lines) >= 3 and open_ends >= 0.4 * len(long_lines)
     out = [lines[0]]
     for nxt in lines[1:]:
         prev = out[-1]
+        if not nxt or not prev or nxt.isspace() or prev.isspace():
+            out.append(nxt)  # a blank line (most lines between paragraphs) joins nothing
+            continue
         p = prev.rstrip()
         n = nxt.lstrip()
         join = False
@@ -160,11 +164,15 @@ def normalize(text: str, *, repair_ocr: bool = True) -> str:
     >>> normalize("Ан-124\\u2212100 \\u0430nd I1-26M")
     'Ан-124-100 and Il-26M'
     """
+    return _normalize(text, _fix_ocr if repair_ocr else _same)
+
+
+def _normalize(text: str, fix) -> str:
+    """:func:`normalize` with ``fix`` as the OCR repair step."""
     if not text:
         return ""
     # Translate first, then compose: removing a zero-width character can bring a letter and
     # its accent together.
-    fix = _fix_ocr if repair_ocr else _same
     t = _layout(unicodedata.normalize("NFC", _translate(text)), fix)
     # One pass is almost always final. Rarely it is not: rejoining lines changes the line
     # statistics that decide whether a text is hard-wrapped, or an OCR repair changes which
@@ -190,8 +198,18 @@ def normalize_with_repairs(text: str) -> tuple[str, tuple[tuple[int, int, str], 
     >>> normalize_with_repairs("An I1-62 landed.")
     ('An Il-62 landed.', ((3, 5, 'I1'),))
     """
-    t = normalize(text)
-    if not _OCR_IL.search(text):
+    repaired = False
+
+    def fix(t: str) -> str:
+        nonlocal repaired
+        fixed = _fix_ocr(t)
+        repaired = repaired or fixed != t
+        return fixed
+
+    t = _normalize(text, fix)
+    if not repaired or not _OCR_IL.search(text):
+        # (When no repair changed a letter -- most texts: "Il-76" is already right --,
+        # normalising without repairs takes exactly the same steps and gives the same text.)
         return t, ()
     t0 = normalize(text, repair_ocr=False)
     if len(t0) != len(t):  # the repair changed the layout too; keep the repaired text only
@@ -200,13 +218,26 @@ def normalize_with_repairs(text: str) -> tuple[str, tuple[tuple[int, int, str], 
                     if m.group() != t[m.start():m.end()])
 
 
+_TRAILING_SPACES = re.compile(r"[ ]+\n")
+_INDENT = re.compile(r"\n[ ]+")
+_BLANK_LINES = re.compile(r"\n{3,}")
+_SPACE_RUN = re.compile(r"[ ]{2,}")
+
+
 def _layout(t: str, fix=_fix_ocr) -> str:
-    t = re.sub(r"[ ]+\n", "\n", t)
-    t = re.sub(r"\n[ ]+", "\n", _unwrap(t))  # indentation marks paragraphs; read it, then drop it
-    t = re.sub(r"\n{3,}", "\n\n", t)
+    # (each substitution only where a plain substring test finds something to replace: most
+    # texts have none of these, and the test is much faster than a regex scan)
+    if " \n" in t:
+        t = _TRAILING_SPACES.sub("\n", t)
+    t = _unwrap(t)
+    if "\n " in t:
+        t = _INDENT.sub("\n", t)  # indentation marks paragraphs; read it, then drop it
+    if "\n\n\n" in t:
+        t = _BLANK_LINES.sub("\n\n", t)
     t = _fold_mixed_script(t)
     t = fix(t)
-    t = re.sub(r"[ ]{2,}", " ", t)
+    if "  " in t:
+        t = _SPACE_RUN.sub(" ", t)
     return t.strip()
 
 
@@ -238,13 +269,17 @@ def _month_names() -> frozenset[str]:
 
 
 # A candidate boundary: terminal punctuation, optional closing quotes/brackets, then space.
+# The punctuation is a run of Western ``. ! ? …`` or of CJK/Arabic ``。 ！ ？ ؟`` (never both);
+# written as one character class first so that the regex engine skips to candidates quickly.
 _BOUNDARY = re.compile(
-    r"(?P<punct>[.!?\u2026]+|[\u3002\uff01\uff1f\u061f]+)"
+    r"(?P<punct>[.!?\u2026\u3002\uff01\uff1f\u061f]"
+    r"(?:(?<=[.!?\u2026])[.!?\u2026]*|(?<=[\u3002\uff01\uff1f\u061f])[\u3002\uff01\uff1f\u061f]*))"
     r"(?P<close>[\"'\u201d\u2019\u00bb\u300d\u300f)\]]*)"
     r"(?P<space>\s*)"
 )
 _PARA = re.compile(r"\n+")
 _OPENERS = "\"'\u201c\u2018\u00ab\u300c\u300e(["
+_TOKEN_SEP = re.compile(r"[\s" + re.escape(_OPENERS) + "]")
 
 
 _WORD = re.compile(r"\w+")
@@ -268,13 +303,10 @@ def _is_boundary(text: str, m: re.Match, abbr: frozenset[str], starters: frozens
         return nxt.isupper()
     # The token before the period (looked at up to 64 characters back: longer tokens are
     # neither abbreviations, initials nor day numbers, and a long run must not be rescanned).
-    j = m.start()
-    k = j
-    while k > 0 and j - k < 64 and not text[k - 1].isspace() and text[k - 1] not in _OPENERS:
-        k -= 1
-    token = text[k:j].lower()
     if nxt.islower() or nxt in ",;:":
         return False
+    j = m.start()
+    token = text[_token_start(text, j):j].lower()
     if len(token) == 1 and token.isalpha():
         return False  # an initial: "Donald J. Trump"
     if token.isdigit() and len(token) <= 2:
@@ -288,6 +320,18 @@ def _is_boundary(text: str, m: re.Match, abbr: frozenset[str], starters: frozens
     if token in abbr:
         return False
     return True
+
+
+def _token_start(text: str, j: int) -> int:
+    """Start of the token that ends at ``j``: after the last whitespace or opening quote or
+    bracket before ``j``, at most 64 characters back."""
+    lo = j - 64 if j > 64 else 0
+    k = text.rfind(" ", lo, j) + 1 or lo  # (the usual separator, found fast)
+    if _TOKEN_SEP.search(text, k, j):  # another separator after it: walk back to it
+        k = j
+        while k > lo and not text[k - 1].isspace() and text[k - 1] not in _OPENERS:
+            k -= 1
+    return k
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
