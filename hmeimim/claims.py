@@ -54,7 +54,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from . import lexicons, schema
-from .text import Doc
+from .text import Doc, normalize
 
 __all__ = ["CLAIM_COLUMNS", "CLAIMS_SCHEMA_EXTRA", "claims_for_doc", "find_claims", "person_key", "designator_key",
            "CHECKABLE_TYPES", "MEDIA_TYPES"]
@@ -81,10 +81,14 @@ _CASED_NAMES = frozenset({"en", "ru", "uk", "fr", "it", "es", "pt"})  # capitals
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _AR_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ـ": None})
 _AR_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670]")
+_ARABIC_RE = re.compile("[\u0600-\u06ff]")
 _AR_CLITICS = ("وال", "فال", "بال", "كال", "لل", "ال", "و", "ف", "ب", "ل", "ك")
 _DIGITS = str.maketrans({**{0x0660 + i: str(i) for i in range(10)}, **{0x06f0 + i: str(i) for i in range(10)}})
 _WORD = re.compile(rf"[^\W\d_{_CJK}]+(?:['’\-][^\W\d_{_CJK}]+)*")
-_NUMBER = re.compile(r"(?<![\w.,])[0-9\u0660-\u0669\u06f0-\u06f9]+(?:[.,][0-9\u0660-\u0669\u06f0-\u06f9]+)*")
+# (a digit not after a word character, period or comma; the lookbehind follows the first digit, as
+# a pattern that starts with a character class is searched much faster)
+_NUMBER = re.compile(r"[0-9\u0660-\u0669\u06f0-\u06f9](?<![\w.,].)[0-9\u0660-\u0669\u06f0-\u06f9]*"
+                     r"(?:[.,][0-9\u0660-\u0669\u06f0-\u06f9]+)*")
 _ZH_NUM = re.compile(r"([一二两三四五六七八九十]+|\d+)(个月|次|架|年|周|星期|天)")
 _ZH_DIGIT = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _PARTICLES = frozenset({"al", "el", "bin", "ibn", "bint", "ben", "de", "del", "della", "da", "dos", "das", "du",
@@ -125,11 +129,17 @@ def _hedge_pattern(hedges: tuple[str, ...], guards: tuple[str, ...], lang: str) 
     return re.compile(rf"(?<!\w)(?:{alts})(?!\w)")
 
 
-@functools.lru_cache(maxsize=65_536)
-def _fold(s: str) -> str:
-    """Lower case, Arabic letter variants and diacritics folded, ё -> е, typographic apostrophes."""
-    s = _AR_MARKS.sub("", s.lower()).translate(_AR_FOLD)
+def _fold_text(s: str) -> str:
+    """Lower case, Arabic letter variants and diacritics folded, ё -> е, typographic apostrophes.
+    Not memoised: for sentences and clauses (a text seldom repeats); words use :func:`_fold`."""
+    s = s.lower()
+    if _ARABIC_RE.search(s):  # the Arabic marks and letter variants are all in this block
+        s = _AR_MARKS.sub("", s).translate(_AR_FOLD)
     return s.replace("ё", "е").replace("’", "'")
+
+
+#: :func:`_fold_text` memoised, for words (which repeat across a corpus).
+_fold = functools.lru_cache(maxsize=65_536)(_fold_text)
 
 
 @dataclass
@@ -159,7 +169,8 @@ class _Lex:
     hints: dict[str, str] = field(default_factory=dict)
     gazetteer: "_Matcher | None" = None
     generic_first: frozenset[str] = frozenset()  # first words of the multi-word generic names
-    cue_memo: dict[str, tuple] = field(default_factory=dict)  # folded token -> cues it may start
+    cue_memo: dict[str, tuple] = field(default_factory=dict)  # token -> cues it may start
+    number_memo: dict[str, "int | None"] = field(default_factory=dict)  # token -> number word value
 
 
 def _rows(name: str) -> list[dict]:
@@ -228,7 +239,7 @@ def _without(seg: str, words: tuple[str, ...]) -> str:
     return _alternation(words).sub("", seg)
 
 
-# per-token memo tables (candidate entries, cues) stop growing here: a bound on memory, not on speed
+# per-token memo tables (candidate entries, cues, number words) stop growing here: a bound on memory, not on speed
 _MEMO_MAX = 50_000
 
 
@@ -262,7 +273,9 @@ class _Matcher:
                 continue
             (self.stems if e.stem else self.exact).setdefault(e.toks[0], []).append(e)
         self.cjk_lens = sorted({len(k) for k in self.cjk}, reverse=True)
-        self._memo: dict[str, tuple[_Entry, ...]] = {}
+        # the first characters of the CJK names (no name starts anywhere else)
+        self.cjk_start = re.compile("[" + "".join(sorted({re.escape(k[0]) for k in self.cjk})) + "]" if self.cjk else "$^")
+        self._memo: dict[str, tuple[str, tuple[_Entry, ...]]] = {}  # token -> (fold, candidates)
 
     @staticmethod
     def _tok_ok(form: str, tok: str, stem: bool) -> bool:
@@ -283,58 +296,65 @@ class _Matcher:
             keys += _ar_key(tok)[1:]
         return keys
 
-    def _cands(self, f: str) -> tuple[_Entry, ...]:
-        """The entries a folded token may start (exact keys, and stems it extends by up to 4
-        letters); memoised per token, as words repeat across a corpus."""
-        got = self._memo.get(f)
+    def _cands(self, raw: str) -> tuple[str, tuple[_Entry, ...]]:
+        """A token's fold and the entries it may start (exact keys, and stems it extends by up to
+        4 letters); memoised per token as written, as words repeat across a corpus."""
+        got = self._memo.get(raw)
         if got is None:
+            f = _fold(raw)
             cands: list[_Entry] = []
             for k in self._keys(f):
                 cands += self.exact.get(k, ())
             for n in range(0, 5):
                 if len(f) - n >= 3:
                     cands += self.stems.get(f[: len(f) - n], ())
-            got = tuple(cands)
+            got = (f, tuple(cands))
             if len(self._memo) < _MEMO_MAX:
-                self._memo[f] = got
+                self._memo[raw] = got
         return got
 
     def find(self, text: str, lo: int, hi: int) -> list[_Val]:
         out: list[_Val] = []
-        toks = [(m.group(), _fold(m.group()), m.start(), m.end()) for m in _GTOK.finditer(text, lo, hi)]
-        i = 0
-        while i < len(toks):
-            raw, f, s, e = toks[i]
-            cands = self._cands(f)
-            if not cands:
-                i += 1
+        ms = list(_GTOK.finditer(text, lo, hi))
+        n_toks = len(ms)
+        memo, cands_of = self._memo, self._cands
+        skip = 0  # tokens inside the last match
+        for i, m in enumerate(ms):
+            if i < skip:
                 continue
+            raw = m.group()
+            got = memo.get(raw) or cands_of(raw)
+            if not got[1]:
+                continue
+            first, cands = got
             best = None
             for c in cands:
                 if c.cased and not raw[:1].isupper():
                     continue
                 n = len(c.toks)
-                if i + n > len(toks):
+                if i + n > n_toks:
                     continue
-                first = toks[i][1]
                 if not (self._tok_ok(c.toks[0], first, c.stem) or (self.lang == "ar" and c.toks[0] in self._keys(first))):
                     continue
-                if all(self._tok_ok(c.toks[j], toks[i + j][1], c.stem) and not text[toks[i + j - 1][3]:toks[i + j][2]].strip(" -")
+                if all(self._tok_ok(c.toks[j], cands_of(ms[i + j].group())[0], c.stem)
+                       and not text[ms[i + j - 1].end():ms[i + j].start()].strip(" -")
                        for j in range(1, n)):
-                    end = toks[i + n - 1][3]
+                    end = ms[i + n - 1].end()
                     if best is None or end > best[1]:
                         best = (c, end, n)
             if best:
                 c, end, n = best
+                s = m.start()
                 written = _POSSESSIVE.sub("", text[s:end]) if not c.stem else text[s:end]
                 out.append(_Val(c.canonical, s, s + len(written), written, {"kind": c.kind, "type": c.typ}))
-                i += n
-            else:
-                i += 1
+                skip = i + n
         if self.cjk:
+            # longest name at each position, left to right; only where a name can start
             seg = text[lo:hi]
             j = 0
-            while j < len(seg):
+            start = self.cjk_start.search
+            while (m := start(seg, j)) is not None:
+                j = m.start()
                 for n in self.cjk_lens:
                     c = self.cjk.get(seg[j:j + n])
                     if c is not None:
@@ -451,6 +471,7 @@ def _strip_cyr_ending(tok: str) -> str:
     return tok
 
 
+@functools.lru_cache(maxsize=65_536)
 def _skeleton(tok: str) -> str:
     t = unicodedata.normalize("NFKD", _translit(_strip_cyr_ending(tok)))
     t = "".join(ch for ch in t if ch.isalpha() and ord(ch) < 128)
@@ -480,6 +501,12 @@ def person_key(name: str) -> str:
     return " ".join(t for t in toks if t)
 
 
+@functools.lru_cache(maxsize=4096)
+def _designator_key(as_written: str, canonical: str) -> str:
+    """:func:`designator_key`, memoised (aircraft are written the same few ways)."""
+    return designator_key(as_written, canonical)
+
+
 _DESIG = re.compile(r"(\d{1,4})\s*([A-Za-z\u0400-\u04ff]{0,3})(?:-(\d{1,4}[A-Za-z\u0400-\u04ff]{0,2}))?")
 
 
@@ -492,8 +519,6 @@ def designator_key(as_written: str, canonical: str = "") -> str:
     """
     if not isinstance(as_written, str):
         return ""
-    from .text import normalize
-
     m = _DESIG.search(normalize(as_written).translate(_DIGITS))  # OCR: I1-62 -> Il-62
     if not m:
         return ""
@@ -530,49 +555,60 @@ def _ar_key(tok: str) -> list[str]:
     return out
 
 
+def _cue_cands(tok: str, lx: _Lex) -> tuple[_Cue, ...]:
+    """The cues a token (as written) may start; memoised per token."""
+    cands = lx.cue_memo.get(tok)
+    if cands is None:
+        keys = _ar_key(tok) if lx.lang == "ar" else [_fold(tok)]
+        found_c: list[_Cue] = []
+        for k in keys:
+            found_c += lx.cue_word.get(k, ())
+            for n in lx.cue_prefix_lens:
+                if len(k) >= n:
+                    found_c += lx.cue_prefix.get(k[:n], ())
+        cands = tuple(found_c)
+        if len(lx.cue_memo) < _MEMO_MAX:
+            lx.cue_memo[tok] = cands
+    return cands
+
+
 def _concepts(text: str, lo: int, hi: int, toks, lx: _Lex) -> list[_Val]:
     found: list[_Val] = []
-    folded = [_fold(t) for t, _, _ in toks]
     memo = lx.cue_memo
-    for i, f in enumerate(folded):
-        cands = memo.get(f) if lx.lang != "ar" else None
+    for i, (t, s, _) in enumerate(toks):
+        cands = memo.get(t)
         if cands is None:
-            keys = _ar_key(toks[i][0]) if lx.lang == "ar" else [f]
-            found_c: list[_Cue] = []
-            for k in keys:
-                found_c += lx.cue_word.get(k, ())
-                for n in lx.cue_prefix_lens:
-                    if len(k) >= n:
-                        found_c += lx.cue_prefix.get(k[:n], ())
-            cands = tuple(found_c)
-            if lx.lang != "ar" and len(memo) < _MEMO_MAX:
-                memo[f] = cands
+            cands = _cue_cands(t, lx)
         for cue in cands:
             ok = True
             for j, w in enumerate(cue.words[1:], 1):
-                if i + j >= len(folded):
+                if i + j >= len(toks):
                     ok = False
                     break
-                nxt = folded[i + j]
+                nxt = _fold(toks[i + j][0])
                 ok = nxt.startswith(w) if cue.match == "prefix" else nxt == w
                 if not ok:
                     break
             if ok:
                 e = toks[min(i + len(cue.words) - 1, len(toks) - 1)][2]
-                found.append(_Val(cue.concept, toks[i][1], e, text[toks[i][1]:e], {"class": cue.cls, "v": cue.value}))
+                found.append(_Val(cue.concept, s, e, text[s:e], {"class": cue.cls, "v": cue.value}))
     if lx.cue_sub:
-        seg = _fold(text[lo:hi])
-        for cue in lx.cue_sub:
-            w = cue.words[0]
-            if lx.lang == "zh":
+        if lx.lang == "zh":
+            seg = _fold_text(text[lo:hi])
+            for cue in lx.cue_sub:
+                w = cue.words[0]
                 pos = seg.find(w)
                 if pos >= 0:
                     found.append(_Val(cue.concept, lo + pos, lo + pos + len(w), w, {"class": cue.cls, "v": cue.value}))
-            else:
-                for t, s, e in toks:
-                    if w in _fold(t):
-                        found.append(_Val(cue.concept, s, e, t, {"class": cue.cls, "v": cue.value}))
-                        break
+        elif toks:
+            # the first token whose fold holds the cue: one search of the folded tokens, joined
+            # with a character no word holds, and the separators before the hit count the token
+            joined = "\0".join([_fold(t) for t, _, _ in toks])
+            for cue in lx.cue_sub:
+                pos = joined.find(cue.words[0])
+                if pos >= 0:
+                    t, s, e = toks[joined.count("\0", 0, pos)]
+                    found.append(_Val(cue.concept, s, e, t, {"class": cue.cls, "v": cue.value}))
     return found
 
 
@@ -587,6 +623,19 @@ def _unit_after(text: str, end: int, hi: int, lx: _Lex) -> str:
         if (match == "prefix" and word.startswith(form)) or (match == "sub" and (form in word or tail.lstrip().startswith(form))):
             return unit
     return ""
+
+
+_UNSEEN = object()
+
+
+def _number_word(tok: str, lx: _Lex) -> int | None:
+    """The value of a number word (its first part: "six-month" is six), or None; memoised per token."""
+    v = lx.numbers.get(_fold(tok.split("-")[0]))
+    if v is None and lx.lang == "ar":
+        v = next((lx.numbers[k] for k in _ar_key(tok) if k in lx.numbers), None)
+    if len(lx.number_memo) < _MEMO_MAX:
+        lx.number_memo[tok] = v
+    return v
 
 
 def _numbers(text: str, lo: int, hi: int, toks, lx: _Lex, taken: list[tuple[int, int]]) -> tuple[list[_Val], list[_Val]]:
@@ -629,15 +678,15 @@ def _numbers(text: str, lo: int, hi: int, toks, lx: _Lex, taken: list[tuple[int,
         unit = _unit_after(text, e, hi, lx)
         if unit:
             durs.append(_Val(f"{v}{unit}", s, e, m.group()))
+    memo = lx.number_memo
     for t, s, e in toks:
-        parts = t.split("-")
-        f = _fold(parts[0])
-        v = lx.numbers.get(f)
-        if v is None and lx.lang == "ar":
-            v = next((lx.numbers[k] for k in _ar_key(t) if k in lx.numbers), None)
+        v = memo.get(t, _UNSEEN)
+        if v is _UNSEEN:
+            v = _number_word(t, lx)
         if v is None or v < 2 or not free(s, e):
             continue
         nums.append(_Val(str(v), s, e, t))
+        parts = t.split("-")
         if len(parts) > 1:
             rest = _fold("-".join(parts[1:]))
             unit = next((u for form, u, mt in lx.units if rest.startswith(form)), "")
@@ -666,24 +715,32 @@ def _headline(toks) -> bool:
 
 
 def _unknown_names(text: str, toks, lx: _Lex, covered: list[tuple[int, int]], sent_start: int,
-                   mid_caps: frozenset[str]) -> list[_Val]:
+                   mid_caps: frozenset[str], headline: bool | None = None) -> list[_Val]:
     """Capitalised names that no lexicon knows: runs of capitalised words (with name particles),
     without leading titles, nationality words, months and weekdays; a lone capitalised first word
     of a sentence only if the article also capitalises it mid-sentence."""
-    if lx.lang not in _CASED_NAMES or _headline(toks):
+    if lx.lang not in _CASED_NAMES or (_headline(toks) if headline is None else headline):
         return []
     covered = list(covered)
-    for a in range(len(toks)):  # broad names of two or three words ("Middle East") are no names to check
-        if _fold(toks[a][0]) not in lx.generic_first:
-            continue
-        for w in (3, 2):
-            if a + w <= len(toks) and _fold(" ".join(t for t, _, _ in toks[a:a + w])) in lx.generic:
-                covered.append((toks[a][1], toks[a + w - 1][2]))
+    words = [t for t, _, _ in toks]
+    folds = list(map(_fold, words))
+    if not lx.generic_first.isdisjoint(folds):
+        for a, f in enumerate(folds):  # broad names of two or three words ("Middle East") are no names to check
+            if f not in lx.generic_first:
+                continue
+            for w in (3, 2):
+                if a + w <= len(toks) and _fold(" ".join(words[a:a + w])) in lx.generic:
+                    covered.append((toks[a][1], toks[a + w - 1][2]))
+    caps = list(map(_is_cap, words))
     out: list[_Val] = []
     i, n = 0, len(toks)
-    while i < n:
+    while True:
+        try:
+            i = caps.index(True, i)  # the next capitalised word
+        except ValueError:
+            break
         t, s, e = toks[i]
-        if not _is_cap(t) or any(s < ce and cs < e for cs, ce in covered):
+        if any(s < ce and cs < e for cs, ce in covered):
             i += 1
             continue
         run = [i]
@@ -695,10 +752,10 @@ def _unknown_names(text: str, toks, lx: _Lex, covered: list[tuple[int, int]], se
             tj = toks[j][0]
             if any(toks[j][1] < ce and cs < toks[j][2] for cs, ce in covered):
                 break
-            if _is_cap(tj):
+            if caps[j]:
                 run.append(j)
                 j += 1
-            elif tj.lower() in _PARTICLES and j + 1 < n and _is_cap(toks[j + 1][0]) and not text[toks[j][2]:toks[j + 1][1]].strip():
+            elif tj.lower() in _PARTICLES and j + 1 < n and caps[j + 1] and not text[toks[j][2]:toks[j + 1][1]].strip():
                 run.append(j)
                 j += 1
             else:
@@ -706,7 +763,7 @@ def _unknown_names(text: str, toks, lx: _Lex, covered: list[tuple[int, int]], se
         i = j
         titled = False
         while run and (_stopword(toks[run[0]][0], lx) or toks[run[0]][0].lower() in _PARTICLES):
-            f0 = _fold(toks[run[0]][0])
+            f0 = folds[run[0]]
             titled = titled or f0 in lx.titles or f0.rstrip("s") in lx.titles
             run.pop(0)
         while run and (_stopword(toks[run[-1]][0], lx) or toks[run[-1]][0].lower() in _PARTICLES):
@@ -723,11 +780,11 @@ def _unknown_names(text: str, toks, lx: _Lex, covered: list[tuple[int, int]], se
             continue
         if len(written) < 3:
             continue
-        words = [_fold(toks[k][0]) for k in run]
-        hint = next((lx.hints[w] for w in words if w in lx.hints), "") or \
-            next(("official body" for w in words if w in lx.body_words), "")
-        person = not hint and (titled or any(w in _PERSON_MARKERS for w in words)
-                               or any(w.startswith(p) for w in words for p in _NAME_PREFIXES))
+        run_folds = [folds[k] for k in run]
+        hint = next((lx.hints[w] for w in run_folds if w in lx.hints), "") or \
+            next(("official body" for w in run_folds if w in lx.body_words), "")
+        person = not hint and (titled or any(w in _PERSON_MARKERS for w in run_folds)
+                               or any(w.startswith(_NAME_PREFIXES) for w in run_folds))
         kind = "body" if hint else "person" if person else "entity"
         out.append(_Val(written, s0, e0, written, {"kind": kind, "type": hint}))
     return out
@@ -773,7 +830,9 @@ def _iso(d) -> str:
 
 def _join(vals) -> str:
     """The distinct non-empty values, in first-seen order, joined with ``|``."""
-    return "|".join(dict.fromkeys(v for v in vals if v))
+    if not vals:  # an empty list
+        return ""
+    return "|".join(dict.fromkeys(filter(None, vals)))
 
 
 def _specific_place(canon: str, kind: str) -> bool:
@@ -835,6 +894,7 @@ def claims_for_doc(doc: Doc, sources: list[dict], flights: list[dict], flight_da
                         return r["via"]
         return primary
 
+    checkable_of = {sid: checkable(rs) for sid, rs in by_sid_sources.items()}
     rows: list[dict] = []
     date_cache: dict[int, list] = {}
     for s in doc.sentences:
@@ -855,26 +915,23 @@ def claims_for_doc(doc: Doc, sources: list[dict], flights: list[dict], flight_da
             clauses = [(a, b, rs) for (a, b), rs in sorted(spans.items())]
         else:
             clauses = [(s.start, s.end, [])]
-        ctx_sids = window(sid)
-        ctx = [r for x in ctx_sids for r in checkable(by_sid_sources.get(x, []))]
-        own_checkable = checkable(srcs)
-        hedged = bool(lx.hedge_re and lx.hedge_re.search(_fold(text[s.start:s.end]))) or any(r.get("hedged") for r in srcs)
+        ctx = [r for x in window(sid) for r in checkable_of.get(x, ())]
+        own_checkable = checkable_of.get(sid)
+        hedged = bool(lx.hedge_re and lx.hedge_re.search(_fold_text(text[s.start:s.end]))) or any(r.get("hedged") for r in srcs)
         for k, (lo, hi, frs) in enumerate(clauses):
             row = _claim(doc, lx, s, lo, hi, frs, srcs, dates, mid_caps,
                          sent_toks[sid] if (lo, hi) == (s.start, s.end) else None)
             if row is None:
                 continue
-            row.update({
-                "claim_id": f"{doc.article_id}#{sid}" + (f".{k}" if len(clauses) > 1 else ""),
-                "paragraph": para[sid],
-                "language": doc.language,
-                "attributed": bool(own_checkable),
-                "context_attributed": bool(ctx),
-                "context_sources": _join(r["source"] for r in ctx),
-                "channel": channel(sid),
-                "hedged": bool(hedged or any(r.get("hedged") for r in frs)),
-            })
-            rows.append({c: row.get(c) for c in CLAIM_COLUMNS})
+            row["claim_id"] = f"{doc.article_id}#{sid}" + (f".{k}" if len(clauses) > 1 else "")
+            row["paragraph"] = para[sid]
+            row["language"] = doc.language
+            row["attributed"] = bool(own_checkable)
+            row["context_attributed"] = bool(ctx)
+            row["context_sources"] = _join([r["source"] for r in ctx])
+            row["channel"] = channel(sid)
+            row["hedged"] = bool(hedged or any(r.get("hedged") for r in frs))
+            rows.append(row)
     return rows
 
 
@@ -897,8 +954,6 @@ def _claim(doc: Doc, lx: _Lex, s, lo: int, hi: int, frs: list[dict], srcs: list[
         w = r.get("aircraft_as_written") or ""
         p = text.find(w, lo, hi) if w else -1
         if p < 0 and w:
-            from .text import normalize
-
             w = normalize(w)
             p = text.find(w, lo, hi)
         if p >= 0:
@@ -920,7 +975,7 @@ def _claim(doc: Doc, lx: _Lex, s, lo: int, hi: int, frs: list[dict], srcs: list[
         else:
             places.append(_Val(v.value, v.start, v.end, v.written, {"kind": v.extra["type"]}))
         covered.append((v.start, v.end))
-    for v in _unknown_names(text, toks, lx, covered, s.start, mid_caps):
+    for v in _unknown_names(text, toks, lx, covered, s.start, mid_caps, headline):
         kind = v.extra["kind"]
         if kind == "person":
             people.append(_Val(v.value, v.start, v.end, v.written, {"key": person_key(v.written), "known": False}))
@@ -983,70 +1038,93 @@ def _claim(doc: Doc, lx: _Lex, s, lo: int, hi: int, frs: list[dict], srcs: list[
     count_explicit = bool(fr.get("count_as_written")) if fr else False
 
     def span_of(needle: str) -> list[int]:
-        from .text import normalize
-
-        # the flights stage keeps the file's spelling (I1-26M) where the text was repaired (Il-26M)
-        for n in dict.fromkeys((needle, normalize(needle) if needle else "")):
-            p = text.find(n, lo, hi) if n else -1
+        if needle:
+            p = text.find(needle, lo, hi)
+            if p >= 0:
+                return [p, p + len(needle)]
+            # the flights stage keeps the file's spelling (I1-26M) where the text was repaired (Il-26M)
+            n = normalize(needle)
+            p = text.find(n, lo, hi) if n and n != needle else -1
             if p >= 0:
                 return [p, p + len(n)]
         return [lo, hi]
 
-    facts = {
-        "aircraft": [{"v": r.get("aircraft") or "", "f": r.get("aircraft_family") or "", "w": r.get("aircraft_as_written") or "",
-                      "flag": r.get("aircraft_flag") or "", "restates": bool(r.get("restates")),
-                      "d": designator_key(r.get("aircraft_as_written") or "", r.get("aircraft") or ""),
-                      "span": span_of(r.get("aircraft_as_written") or "")} for r in frs],
-        "count": ({"v": fr.get("count"), "w": fr.get("count_as_written"), "span": span_of(fr.get("count_as_written") or "")}
-                  if count_explicit else None),
-        "dates": [{"ds": _iso(m.date_start), "de": _iso(m.date_end), "k": m.kind, "w": m.as_written, "span": [a, b]}
-                  for m, a, b in own_dates],
-        "places": [{"v": p.value, "w": p.written, "k": p.extra.get("kind", ""), "span": [p.start, p.end]} for p in places]
-                  + [{"v": p, "w": p, "k": _place_rows().get(p, ("", ""))[0], "span": [lo, hi], "route": True}
-                     for p in fl_places if p not in {x.value for x in places}],
-        "people": [{"v": p.value, "key": p.extra["key"], "w": p.written, "known": p.extra.get("known", False),
-                    "span": [p.start, p.end]} for p in people],
-        "bodies": [{"v": b.value, "w": b.written, "t": b.extra.get("type", ""), "span": [b.start, b.end]} for b in bodies],
-        "entities": [{"v": e.value, "key": e.extra["key"], "span": [e.start, e.end]} for e in entities],
-        "numbers": [{"v": n.value, "w": n.written, "span": [n.start, n.end]} for n in nums],
-        "durations": [{"v": d.value, "w": d.written, "span": [d.start, d.end]} for d in durs],
-        "concepts": [{"v": c.value, "c": c.extra["class"], "span": [c.start, c.end]} for c in concepts],
-        "sources": [{"v": r["source"], "t": r.get("source_type") or "", "via": r.get("via") or "", "w": r.get("as_written") or "",
-                     "stance": r.get("stance") or "cited",
-                     "span": [int(r.get("source_start", r["start"])), int(r.get("source_end", r["end"]))]} for r in srcs],
-        "event": fr.get("event") or "",
-        "route": fr.get("route") or "",
-    }
-    facts = {k: v for k, v in facts.items() if v not in (None, [], "")}
+    facts = {}  # the non-empty facts, in this order
+    if frs:
+        facts["aircraft"] = [
+            {"v": r.get("aircraft") or "", "f": r.get("aircraft_family") or "", "w": r.get("aircraft_as_written") or "",
+             "flag": r.get("aircraft_flag") or "", "restates": bool(r.get("restates")),
+             "d": _designator_key(r.get("aircraft_as_written") or "", r.get("aircraft") or ""),
+             "span": span_of(r.get("aircraft_as_written") or "")} for r in frs]
+    if count_explicit:
+        facts["count"] = {"v": fr.get("count"), "w": fr.get("count_as_written"), "span": span_of(fr.get("count_as_written") or "")}
+    if own_dates:
+        facts["dates"] = [{"ds": _iso(m.date_start), "de": _iso(m.date_end), "k": m.kind, "w": m.as_written, "span": [a, b]}
+                          for m, a, b in own_dates]
+    if places or fl_places:
+        place_values = {x.value for x in places}
+        facts["places"] = ([{"v": p.value, "w": p.written, "k": p.extra.get("kind", ""), "span": [p.start, p.end]} for p in places]
+                           + [{"v": p, "w": p, "k": _place_rows().get(p, ("", ""))[0], "span": [lo, hi], "route": True}
+                              for p in fl_places if p not in place_values])
+    if people:
+        facts["people"] = [{"v": p.value, "key": p.extra["key"], "w": p.written, "known": p.extra.get("known", False),
+                            "span": [p.start, p.end]} for p in people]
+    if bodies:
+        facts["bodies"] = [{"v": b.value, "w": b.written, "t": b.extra.get("type", ""), "span": [b.start, b.end]} for b in bodies]
+    if entities:
+        facts["entities"] = [{"v": e.value, "key": e.extra["key"], "span": [e.start, e.end]} for e in entities]
+    if nums:
+        facts["numbers"] = [{"v": n.value, "w": n.written, "span": [n.start, n.end]} for n in nums]
+    if durs:
+        facts["durations"] = [{"v": d.value, "w": d.written, "span": [d.start, d.end]} for d in durs]
+    if concepts:
+        facts["concepts"] = [{"v": c.value, "c": c.extra["class"], "span": [c.start, c.end]} for c in concepts]
+    if srcs:
+        facts["sources"] = [{"v": r["source"], "t": r.get("source_type") or "", "via": r.get("via") or "", "w": r.get("as_written") or "",
+                             "stance": r.get("stance") or "cited",
+                             "span": [int(r.get("source_start", r["start"])), int(r.get("source_end", r["end"]))]} for r in srcs]
+    event = fr.get("event") or "" if fr else ""
+    route = fr.get("route") or "" if fr else ""
+    if event:
+        facts["event"] = event
+    if route:
+        facts["route"] = route
+    # the row, in the order of CLAIM_COLUMNS; claims_for_doc fills in the None placeholders
     return {
         "article_id": doc.article_id, "sentence_id": s.sentence_id, "start": lo, "end": hi, "text": text[lo:hi],
         "kind": kind,
-        "aircraft": _join(r.get("aircraft") for r in frs),
-        "aircraft_family": _join(r.get("aircraft_family") for r in frs),
-        "aircraft_as_written": _join(r.get("aircraft_as_written") for r in frs),
-        "aircraft_flag": _join(r.get("aircraft_flag") for r in frs),
-        "event": fr.get("event") or "" if fr else "",
+        "claim_id": None, "paragraph": None, "language": None,
+        "aircraft": _join([r.get("aircraft") for r in frs]) if frs else "",
+        "aircraft_family": _join([r.get("aircraft_family") for r in frs]) if frs else "",
+        "aircraft_as_written": _join([r.get("aircraft_as_written") for r in frs]) if frs else "",
+        "aircraft_flag": _join([r.get("aircraft_flag") for r in frs]) if frs else "",
+        "event": event,
         "count": int(fr["count"]) if fr and fr.get("count") is not None else None,
         "count_explicit": count_explicit,
         "date_start": date_start, "date_end": date_end, "date_as_written": date_written,
-        "dates": _join(f"{_iso(m.date_start)}/{_iso(m.date_end)}" for m, _, _ in resolved),
-        "route": fr.get("route") or "" if fr else "",
+        "dates": _join([f"{_iso(m.date_start)}/{_iso(m.date_end)}" for m, _, _ in resolved]) if resolved else "",
+        "route": route,
         "places": _join([p.value for p in places] + fl_places),
-        "people": _join(p.value for p in people),
-        "people_keys": _join(p.extra["key"] for p in people),
-        "people_as_written": _join(p.written for p in people),
-        "bodies": _join(b.value for b in bodies),
-        "entities": _join(e.value for e in entities),
-        "numbers": _join(n.value for n in nums),
-        "durations": _join(d.value for d in durs),
-        "concepts": _join(c.value for c in concepts),
-        "source": _join(r["source"] for r in srcs),
-        "via": _join(r.get("via") or "" for r in srcs),
-        "source_as_written": _join(r.get("as_written") or "" for r in srcs),
-        "source_types": _join(r.get("source_type") or "" for r in srcs),
+        "people": _join([p.value for p in people]) if people else "",
+        "people_keys": _join([p.extra["key"] for p in people]) if people else "",
+        "people_as_written": _join([p.written for p in people]) if people else "",
+        "bodies": _join([b.value for b in bodies]) if bodies else "",
+        "entities": _join([e.value for e in entities]) if entities else "",
+        "numbers": _join([n.value for n in nums]) if nums else "",
+        "durations": _join([d.value for d in durs]) if durs else "",
+        "concepts": _join([c.value for c in concepts]) if concepts else "",
+        "source": _join([r["source"] for r in srcs]) if srcs else "",
+        "via": _join([r.get("via") or "" for r in srcs]) if srcs else "",
+        "source_as_written": _join([r.get("as_written") or "" for r in srcs]) if srcs else "",
+        "source_types": _join([r.get("source_type") or "" for r in srcs]) if srcs else "",
+        "attributed": None, "context_attributed": None, "context_sources": None, "channel": None, "hedged": None,
         "restates": bool(frs) and all(r.get("restates") for r in frs),
-        "facts": json.dumps(facts, ensure_ascii=False, separators=(",", ":")),
+        "facts": _FACTS_JSON.encode(facts),
     }
+
+
+#: the encoder of the ``facts`` column (as ``json.dumps(facts, ensure_ascii=False, separators=(",", ":"))``)
+_FACTS_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
 def find_claims(docs, sources=None, flights=None):
