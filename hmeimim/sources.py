@@ -44,6 +44,8 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
+import operator
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -67,16 +69,26 @@ _LEMMA_LANGS = frozenset({"en", "ru", "uk", "de", "fr", "it", "es", "pt"})
 _ARTICLE_LANGS = frozenset({"en", "de", "fr", "it", "es", "pt"})
 _CASED_LANGS = frozenset({"en", "ru", "uk", "fr", "it", "es", "pt"})  # capitals mark names
 _GAP = "\x00gap"
-_EMPTY: frozenset = frozenset()
+# no function-word roles: an empty tuple, not an empty frozenset, so that the cached token entries
+# of an open vocabulary hold only atoms and the garbage collector stops tracking them
+_NO_ROLES: tuple = ()
+# fields of a token entry (_tok_entry)
+_E_KEYS, _E_CUE, _E_HIT, _E_CAP, _E_PUNCT, _E_CAL, _E_PBND, _E_ROLES = (
+    operator.itemgetter(k) for k in (0, 2, 3, 4, 5, 6, 7, 8))
 
 # --- tokens and keys ---------------------------------------------------------------------------
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _AR_MARKS = "\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640"
 # a word: letters and digits (not "_", not CJK: every CJK character is a token) and Arabic marks,
-# joined by "-" or "."; anything else that is not a space is a token of its own
-_W = rf"(?:[^\W_{_CJK}]+|[{_AR_MARKS}]+)++"
+# joined by "-" or "."; anything else that is not a space is a token of its own. (A word, any run of
+# letters, digits and marks, is spelled as: a first character, letters, then marks and letters;
+# the regex engine matches that faster than the equivalent "(?:letters+|marks+)++".)
+_L = rf"[^\W_{_CJK}]"  # a letter or digit
+_W = rf"(?:{_L}|[{_AR_MARKS}]){_L}*+(?:[{_AR_MARKS}]+{_L}*+)*+"
 _TOKEN_RE = re.compile(rf"{_W}(?:[-.]{_W})*+|\S")
+# the same, capturing: split() gives [gap, token, gap, token, ..., gap] (strings only, no match objects)
+_TOKEN_SPLIT_RE = re.compile(f"({_TOKEN_RE.pattern})")
 _AR_DIAC_RE = re.compile(f"[{_AR_MARKS}]")
 _AR_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه"})
 _APOS = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "ё": "е", "Ё": "Е"})
@@ -284,12 +296,19 @@ def _name_lemma(tok: str, lang: str) -> str:
 @functools.lru_cache(maxsize=300_000)
 def _token_keys(tok: str, lang: str) -> tuple[str, ...]:
     """All the keys a text token matches on: lower case, lemma, Cyrillic name stem, Arabic clitic-free."""
-    low = tok.casefold().translate(_APOS)
     if _is_arabic(tok):
         return tuple(_ar_variants(_ar_norm(tok)))
+    low = tok.casefold().translate(_APOS)
     keys = [low]
     if tok[:1].isalpha():
-        lem = _lemma(tok, lang)
+        # _lemma(tok, lang), without filling its cache (the caller caches the keys)
+        if lang not in _LEMMA_LANGS:
+            lem = low
+        elif not _table_ok(lang):
+            lem = _fold(_simplemma_raw(tok, lang))
+        else:
+            r = _form_raw(tok, lang)
+            lem = low if r is None else _fold(r)
         if lem != low:
             keys.append(lem)
         if _is_cyrillic(tok) and _is_cap(tok):
@@ -314,7 +333,7 @@ class _Lex:
     cues: dict          # first key -> list of (pattern, position, kind, hint)
     countries: frozenset
     calendar: frozenset
-    tokens: dict        # token -> (keys, single-token profile, may start a cue): filled as texts are read
+    tokens: dict        # token -> _tok_entry(...): filled as texts are read
 
 
 def _paths(phrase: str, lang: str, *, alias: bool, lemma: bool = True) -> list[tuple[str, ...]]:
@@ -432,10 +451,17 @@ def _lexicon(lang: str) -> _Lex:
 
 
 def _tok_entry(lex: _Lex, tok: str, lang: str) -> tuple:
-    """(keys, single-token profile, may start a cue) of a token; cached in the lexicon."""
+    """What the stage needs to know of a token on its own, cached in the lexicon: (keys, single-token
+    profile, may start a cue, matches the lexicon beyond function words or may start a longer match,
+    capitalised, punctuation, a month or day name, punctuation that bounds a phrase, function-word
+    roles)."""
     ks = _token_keys(tok, lang)
     cues = lex.cues
-    e = (ks, _single_profile(lex.trie, ks), any(k in cues for k in ks))
+    prof = _single_profile(lex.trie, ks)
+    hit = prof is not _NO_HIT and bool(prof[0] or prof[1])
+    roles = prof[2] if prof is not _NO_HIT and prof[2] else _NO_ROLES
+    e = (ks, prof, not cues.keys().isdisjoint(ks), hit, _is_cap(tok), len(tok) == 1 and not tok.isalnum(),
+         tok.casefold() in lex.calendar, tok in _PUNCT_BOUNDARY, roles)
     if len(lex.tokens) < 50_000:  # per language: bounded memory on an open vocabulary
         lex.tokens[tok] = e
     return e
@@ -446,11 +472,13 @@ _NO_HIT = object()
 
 def _single_profile(trie: dict, ks: tuple[str, ...]):
     """What a token with keys ``ks`` matches on its own: (has longer matches, ((category, payload),
-    ...), function-word roles, has a category in _SPECIAL_CATS), or _NO_HIT. Cached per lexicon, so
-    most tokens skip the trie walk."""
-    nodes = [trie[k] for k in ks if k in trie]
-    if not nodes:
+    ...), function-word roles, has a category in _SPECIAL_CATS, the keys that continue a longer
+    match, ((category, payload), ...) in the order of :func:`_walk`), or _NO_HIT. Cached per lexicon,
+    so most tokens skip the trie walk: a token that could start a longer match is walked only if
+    the next token has a key that continues one."""
+    if trie.keys().isdisjoint(ks):
         return _NO_HIT
+    nodes = [trie[k] for k in ks if k in trie]
     deep = any(len(nd) > (1 if None in nd else 0) for nd in nodes)
     cats: dict = {}
     roles = set()
@@ -460,7 +488,14 @@ def _single_profile(trie: dict, ks: tuple[str, ...]):
                 roles.add(p[1])
             else:
                 cats.setdefault(p[0], p)
-    return deep, tuple(cats.items()), frozenset(roles), not _SPECIAL_CATS.isdisjoint(cats)
+    cont = frozenset(k for nd in nodes for k in nd if k is not None)
+    walk_cats: dict = {}  # _walk visits the nodes of the keys in reverse order
+    for nd in reversed(nodes):
+        for p in nd.get(None, ()):
+            if p[0] != "fw":
+                walk_cats.setdefault(p[0], p)
+    return (deep, tuple(cats.items()), frozenset(roles), not _SPECIAL_CATS.isdisjoint(cats), cont,
+            tuple(walk_cats.items()))
 
 
 # the categories that the context notes beyond the match itself (see _Ctx.__init__)
@@ -509,13 +544,14 @@ def _full_match(trie: dict, key_seqs: list[tuple[str, ...]], cat: str = "alias")
 _PUNCT_BOUNDARY = frozenset(",;:()[]\"“”«»„‟—–-?!…。，；：、（）「」『』!?" + "\u060c\u061b")
 _QUOTES = frozenset("\"“”«»„‟「」『』'")
 _OPEN_QUOTES = frozenset("\"“«„‟「『")
+_OPEN_QUOTE_RE = re.compile("[" + re.escape("".join(sorted(_OPEN_QUOTES))) + "]")
 _COMMAS = frozenset(",\u060c，")
 # lower-case words inside a name: "Institute for the Study of War", "Osama bin Laden"
 _NAME_PARTICLES = frozenset(("bin", "ibn", "von", "van", "de", "da", "di", "del", "della", "des", "du",
                              "ben", "of", "for", "the", "on", "für", "der", "la", "le"))
 
 
-@dataclass
+@dataclass(slots=True)
 class _Src:
     i0: int
     i1: int
@@ -524,7 +560,7 @@ class _Src:
     prio: int  # lower is more specific
 
 
-@dataclass
+@dataclass(slots=True)
 class _Att:
     sid: int
     i0: int           # source token span
@@ -547,22 +583,25 @@ class _Ctx:
         self.lang = lang
         lex = self.lex = _lexicon(lang)
         text = doc.text
-        ms = list(_TOKEN_RE.finditer(text))
-        toks = [m.group() for m in ms]
-        starts = [m.start() for m in ms]
-        ends = [m.end() for m in ms]
+        parts = _TOKEN_SPLIT_RE.split(text)
+        toks = parts[1::2]
+        offsets = list(itertools.accumulate(map(len, parts)))  # end of each part
+        starts, ends = offsets[0:-1:2], offsets[1::2]
+        del parts, offsets
         self.toks, self.starts, self.ends = toks, starts, ends
         n = self.n = len(toks)
-        # per token: (keys, single-token profile, may start a cue), cached per language
-        tcache = lex.tokens
-        get = tcache.get
-        ents = [get(t) for t in toks]
+        # per token: its _tok_entry, cached per language
+        ents = list(map(lex.tokens.get, toks))
         if None in ents:
             for i, e in enumerate(ents):
                 if e is None:
                     ents[i] = _tok_entry(lex, toks[i], lang)
-        self.keys = keys = [e[0] for e in ents]
-        self.cue_cands = [i for i, e in enumerate(ents) if e[2]]
+        self.keys = keys = list(map(_E_KEYS, ents))
+        self.cue_cands = list(itertools.compress(itertools.count(), map(_E_CUE, ents)))
+        self.cap = list(map(_E_CAP, ents))        # _is_cap of each token
+        self.punct = list(map(_E_PUNCT, ents))    # is_punct of each token
+        self.cal = list(map(_E_CAL, ents))        # a month or day name
+        self.pbnd = list(map(_E_PBND, ents))      # in _PUNCT_BOUNDARY
         # sentence of each token
         sent = [0] * n
         sbounds = []
@@ -589,25 +628,27 @@ class _Ctx:
         self.m: list = [None] * n    # i -> {cat: (end, payload)} longest per category
         self.alias_at: dict[int, tuple[int, str, str]] = {}
         self.hedged_sents: set[int] = set()
-        fw_cover: list = [_EMPTY] * n   # roles covering token i
+        fw_cover: list = list(map(_E_ROLES, ents))   # roles covering token i (a collection)
         alias_end = 0
         nohedge_end = 0
         title_ends = set()
         mod_end: dict[int, tuple] = {}  # end token -> (start, "nat"|"mod", payload)
         self.mod_end = mod_end
         m = self.m
-        for i in [i for i, e in enumerate(ents) if e[1] is not _NO_HIT]:
-            deep, rel_cats, roles, special = ents[i][1]
-            if roles:
-                fw_cover[i] = roles if fw_cover[i] is _EMPTY else fw_cover[i] | roles
+        # the tokens that match more than function words on their own, or may start a longer match
+        for i in itertools.compress(itertools.count(), map(_E_HIT, ents)):
+            deep, rel_cats, roles, special, cont, walk_cats = ents[i][1]
             if not deep:
-                # the common case: a word that matches the lexicon only on its own ("the", "said")
-                if not rel_cats:
-                    continue
+                # the common case: a word that matches the lexicon only on its own ("said")
                 cats = {c: (i + 1, p) for c, p in rel_cats}
                 if not special:
                     m[i] = cats
                     continue
+            elif i + 1 >= n or cont.isdisjoint(keys[i + 1]):
+                # no longer match can start here: what the walk would find on this token alone
+                if not walk_cats:
+                    continue
+                cats = {c: (i + 1, p) for c, p in walk_cats}
             else:
                 cats = {}
                 for end, pls in _walk(trie, keys, i, n):
@@ -616,7 +657,7 @@ class _Ctx:
                         if c == "fw":
                             if end > i + 1:
                                 for k in range(i, end):
-                                    fw_cover[k] = fw_cover[k] | {p[1]}
+                                    fw_cover[k] = frozenset(fw_cover[k]) | {p[1]}
                             continue
                         prev = cats.get(c)
                         if prev is None or end > prev[0]:
@@ -648,7 +689,7 @@ class _Ctx:
                 self.alias_cover[k] = True
                 self.alias_from[k] = i
         self.name_quotes = self._name_quotes()
-        self.outlet = canonical_source(doc.outlet, lang) if doc.outlet else ""
+        self.outlet = _outlet_source(doc.outlet, lang) if doc.outlet else ""
         self.title_ends = title_ends
         self._persons()
 
@@ -657,8 +698,11 @@ class _Ctx:
         out: set[int] = set()
         toks = self.toks
         n = self.n
-        for i, t in enumerate(toks):
-            if t not in _OPEN_QUOTES or i + 1 >= n:
+        starts = self.starts
+        # an opening quote mark is always a token of its own
+        for q in _OPEN_QUOTE_RE.finditer(self.doc.text):
+            i = bisect.bisect_left(starts, q.start())
+            if i + 1 >= n:
                 continue
             first = toks[i + 1]
             if not (_is_cap(first) or first[:1].isdigit() or _is_arabic(first)):
@@ -680,8 +724,7 @@ class _Ctx:
         return r in self.fw[i]
 
     def is_punct(self, i: int) -> bool:
-        t = self.toks[i]
-        return len(t) == 1 and not t.isalnum()
+        return self.punct[i]
 
     def cat(self, i: int, c: str):
         mi = self.m[i]
@@ -734,18 +777,18 @@ class _Ctx:
     def _name_run(self, i: int, hi: int) -> int:
         """End of a run of capitalised name words starting at ``i`` (``i`` if none)."""
         j = i
+        cap, fw, m, cal = self.cap, self.fw, self.m, self.cal
         while j < hi:
-            t = self.toks[j]
-            if _is_cap(t) and not self.role(j, "det") and not self.role(j, "boundary") \
-                    and not self.cat(j, "title") and t.casefold() not in self.lex.calendar:
+            if cap[j] and "det" not in fw[j] and "boundary" not in fw[j] \
+                    and not (m[j] and "title" in m[j]) and not cal[j]:
                 j += 1
                 continue
             # a lower-case particle inside a name: "bin", "von", "de"
-            if j > i and t in _NAME_PARTICLES:
+            if j > i and self.toks[j] in _NAME_PARTICLES:
                 k = j
                 while k < hi and k - j < 3 and self.toks[k] in _NAME_PARTICLES:
                     k += 1
-                if k < hi and _is_cap(self.toks[k]) and not self.role(k, "boundary"):
+                if k < hi and cap[k] and "boundary" not in fw[k]:
                     j = k
                     continue
             break
@@ -758,14 +801,20 @@ class _Ctx:
         self.title_map: dict[str, list[tuple[int, str]]] = {}
         self.surnames: dict[str, str] = {}
         n = self.n
-        i = 0
-        while i < n:
+        # only a named-person alias or a word after a title can start a mention
+        cands = {i for i, a in self.alias_at.items() if a[2] == "named person"}
+        if self.lang in _CASED_LANGS:
+            cands.update(i for i in self.title_ends if i < n)
+        pos = 0
+        for i in sorted(cands):
+            if i < pos:
+                continue
             a = self.alias_at.get(i)
             canon = None
-            end = i + 1
+            keys = None
             if a and a[2] == "named person":
                 canon, end = a[1], a[0]
-            elif i in self.title_ends and self.lang in _CASED_LANGS and _is_cap(self.toks[i]) \
+            elif i in self.title_ends and self.lang in _CASED_LANGS and self.cap[i] \
                     and not self.alias_cover[i]:
                 tb, keys = self._title_before(i, self.sent_start.get(self.sent[i], 0))
                 if keys:
@@ -777,8 +826,9 @@ class _Ctx:
                             canon = self.surnames[self.toks[i].casefold()]
             if canon:
                 self.person_at.append((i, canon))
-                keys = self._title_before(i, self.sent_start.get(self.sent[i], 0))[1] \
-                    if i in self.title_ends else ()
+                if keys is None:
+                    keys = self._title_before(i, self.sent_start.get(self.sent[i], 0))[1] \
+                        if i in self.title_ends else ()
                 for k in keys:
                     self.title_map.setdefault(k, []).append((i, canon))
                 words = canon.split()
@@ -786,9 +836,7 @@ class _Ctx:
                     self.surnames.setdefault(words[-1].casefold(), canon)
                     last = self.toks[end - 1].casefold()
                     self.surnames.setdefault(last, canon)
-                i = end
-                continue
-            i += 1
+                pos = end
 
     def note_person(self, i: int, canon: str) -> None:
         """Remember a person found as a source (for "he said" later)."""
@@ -821,37 +869,43 @@ class _Ctx:
 
 def _clean_name(ctx: _Ctx, a: int, b: int) -> str:
     """The source's own words without leading articles and trailing punctuation."""
-    while a < b and (ctx.role(a, "det") or ctx.is_punct(a)):
+    fw, punct = ctx.fw, ctx.punct
+    while a < b and ("det" in fw[a] or punct[a]):
         a += 1
-    while b > a and (ctx.is_punct(b - 1) and ctx.toks[b - 1] not in ")"):
+    while b > a and (punct[b - 1] and ctx.toks[b - 1] not in ")"):
         b -= 1
     if a >= b:
         return ""
     text = ctx.doc.text[ctx.starts[a]:ctx.ends[b - 1]]
     first = ctx.toks[a]
-    if first[:1].isupper() and not first.isupper() and (ctx.cat(a, "anon") or ctx.cat(a, "head")
-                                                         or ctx.cat(a, "mod") or ctx.cat(a, "phrase")):
+    ma = ctx.m[a]
+    if ma and first[:1].isupper() and not first.isupper() \
+            and ("anon" in ma or "head" in ma or "mod" in ma or "phrase" in ma):
         text = text[:1].lower() + text[1:]
     return text
 
 
 def _guess_type(ctx: _Ctx, a: int, b: int, hint: str) -> str:
     """The type of a source the lexicon does not know, from the words of its name and the cue."""
+    m = ctx.m
     for k in range(a, b):
-        h = ctx.cat(k, "hint")
+        h = m[k] and m[k].get("hint")
         if h:
             return h[1][1]
     for k in range(max(0, a - 3), a):  # "the Telegram channel Rybar", "издание Meduza"
-        br = ctx.cat(k, "backref")
+        mk = m[k]
+        if not mk:
+            continue
+        br = mk.get("backref")
         if br and br[0] == a and br[1][1] == "media":
             return "outlet"
-        h = ctx.cat(k, "hint")
+        h = mk.get("hint")
         if h and h[0] == a:
             return h[1][1]
     words = ctx.toks[a:b]
     if hint == "outlet":
         return "outlet"
-    if any(w in _NAME_PARTICLES for w in words) or len(words) > 3 or any(w.isupper() for w in words):
+    if not _NAME_PARTICLES.isdisjoint(words) or len(words) > 3 or any(w.isupper() for w in words):
         return "outlet"
     return "named person"
 
@@ -891,25 +945,32 @@ def _compose_group(ctx: _Ctx, a: int, b: int, h0: int, h1: int, head_canon: str)
 def _conjuncts(ctx: _Ctx, a: int, b: int) -> list[tuple[int, int]]:
     """Split [a, b) at coordinators ("and", "as well as", "和", Arabic "وال...") and commas."""
     out = []
+    toks, fw, m = ctx.toks, ctx.fw, ctx.m
+    arabic = ctx.lang == "ar"
     s = a
     i = a
     while i < b:
-        t = ctx.toks[i]
-        if (ctx.role(i, "coord") or t in _COMMAS) and not (t in _COMMAS and i + 1 < b and ctx.cat(i + 1, "familiar")):
+        t = toks[i]
+        if ("coord" in fw[i] or t in _COMMAS) \
+                and not (t in _COMMAS and i + 1 < b and m[i + 1] and "familiar" in m[i + 1]):
             j = i + 1
-            while j < b and ctx.role(j, "coord") and t not in _COMMAS and ctx.toks[j] not in _COMMAS:
+            while j < b and "coord" in fw[j] and t not in _COMMAS and toks[j] not in _COMMAS:
                 j += 1
             if i > s:
                 out.append((s, i))
             s = i = j
             continue
-        if ctx.lang == "ar" and i > s and t.startswith("وال"):
+        if arabic and i > s and t.startswith("وال"):
             out.append((s, i))
             s = i
         i += 1
     if s < b:
         out.append((s, b))
     return out
+
+
+# function-word roles of capitalised words that do not begin an unknown name
+_NOT_IN_NAMES = frozenset(("det", "boundary", "aux", "pronoun"))
 
 
 class _Resolver:
@@ -926,32 +987,38 @@ class _Resolver:
         anon = head = phrase = backref = None
         named: list[tuple[int, int, str, str]] = []
         familiar = False
+        titled = False  # a title or group noun in the conjunct
         f = ctx.alias_from[a]
         if 0 <= f < a and ctx.alias_at[f][0] <= b:
             # an alias that begins inside the cue: "по данным сервисов отслеживания полетов"
             al = ctx.alias_at[f]
             named.append((a, al[0], al[1], al[2]))
-        i = a
-        while i < b:
-            al = ctx.alias_at.get(i)
+        m = ctx.m
+        alias_at = ctx.alias_at
+        for i in itertools.compress(range(a, b), m[a:b]):  # the tokens with lexicon matches
+            mi = m[i]
+            al = alias_at.get(i)
             if al and al[0] <= b:
                 named.append((i, al[0], al[1], al[2]))
-            mi = ctx.m[i]
-            if mi:
-                if "anon" in mi and anon is None and mi["anon"][0] <= b:
-                    anon = (i, mi["anon"][0], mi["anon"][1])
-                if "head" in mi and mi["head"][0] <= b and not ctx.alias_cover[i] \
-                        and _np_final(ctx, mi["head"][0], b):
+            if "anon" in mi and anon is None and mi["anon"][0] <= b:
+                anon = (i, mi["anon"][0], mi["anon"][1])
+            if "head" in mi:
+                titled = True
+                if mi["head"][0] <= b and not ctx.alias_cover[i] and _np_final(ctx, mi["head"][0], b):
                     head = (i, mi["head"][0], mi["head"][1])
-                if "phrase" in mi and mi["phrase"][0] <= b and phrase is None:
-                    phrase = (i, mi["phrase"][0], mi["phrase"][1])
-                if "familiar" in mi:
-                    familiar = True
-                if "backref" in mi and backref is None and mi["backref"][0] <= b:
-                    backref = (i, mi["backref"][0], mi["backref"][1])
-            i += 1
-        specific = [x for x in named if x[2][:1].isupper() or not x[2][:1].isalpha()]
-        generic = [x for x in named if x not in specific]
+            elif "title" in mi:
+                titled = True
+            if "phrase" in mi and mi["phrase"][0] <= b and phrase is None:
+                phrase = (i, mi["phrase"][0], mi["phrase"][1])
+            if "familiar" in mi:
+                familiar = True
+            if "backref" in mi and backref is None and mi["backref"][0] <= b:
+                backref = (i, mi["backref"][0], mi["backref"][1])
+        if named:
+            specific = [x for x in named if x[2][:1].isupper() or not x[2][:1].isalpha()]
+            generic = [x for x in named if x not in specific]
+        else:
+            specific = generic = named
         # 1. anonymous sources
         if anon is not None:
             inst = [x for x in specific if x[3] == "official body"]
@@ -979,11 +1046,11 @@ class _Resolver:
                     comp = "anonymous source"
                 return _Src(a, b, comp, "anonymous source", 1)
         # 2. persons
-        persons = [x for x in specific if x[3] == "named person"]
+        persons = [x for x in specific if x[3] == "named person"] if specific else specific
         if persons:
             x = persons[-1] if side == "left" else persons[0]
             return _Src(x[0], x[1], x[2], x[3], 2)
-        tr = self._titled_name(a, b)
+        tr = self._titled_name(a, b) if titled else None
         if tr:
             return tr
         # 3. named outlets, agencies, bodies, trackers
@@ -996,7 +1063,7 @@ class _Resolver:
             if s:
                 return s
         # 5. a title standing for the person named earlier ("the Syrian president")
-        t = self._title_ref(a, b)
+        t = self._title_ref(a, b) if titled else None
         if t:
             return t
         # 6. a personal pronoun
@@ -1025,9 +1092,13 @@ class _Resolver:
         ctx = self.ctx
         if ctx.lang not in _CASED_LANGS:
             return None
+        m = ctx.m
         for i in range(b - 1, a - 1, -1):
-            tm = ctx.cat(i, "title") or ctx.cat(i, "head")
-            if tm and tm[0] < b and _is_cap(ctx.toks[tm[0]]) and not ctx.alias_cover[tm[0]]:
+            mi = m[i]
+            if not mi:
+                continue
+            tm = mi.get("title") or mi.get("head")
+            if tm and tm[0] < b and ctx.cap[tm[0]] and not ctx.alias_cover[tm[0]]:
                 e = ctx._name_run(tm[0], b)
                 if e > tm[0] and not any(ctx.cat(k, "title") or ctx.cat(k, "nat") for k in range(tm[0], e)):
                     words = ctx.toks[tm[0]:e]
@@ -1061,9 +1132,13 @@ class _Resolver:
     def _title_ref(self, a: int, b: int) -> _Src | None:
         ctx = self.ctx
         # the conjunct must end with a title (or a singular group noun used as one)
+        m = ctx.m
         for i in range(a, b):
-            tm = ctx.cat(i, "title")
-            hm = ctx.cat(i, "head")
+            mi = m[i]
+            if not mi:
+                continue
+            tm = mi.get("title")
+            hm = mi.get("head")
             if not tm and hm and hm[0] == b and hm[0] - i == 1:
                 low = ctx.toks[i].casefold()
                 singular = (ctx.lang == "en" and i > a and ctx.role(i - 1, "definite")) or \
@@ -1090,10 +1165,10 @@ class _Resolver:
             return None
         # the run of capitalised words nearest the cue
         runs = []
+        cap, fw = ctx.cap, ctx.fw
         i = a
         while i < b:
-            if _is_cap(ctx.toks[i]) and not ctx.role(i, "det") and not ctx.role(i, "boundary") \
-                    and not ctx.role(i, "aux") and not ctx.role(i, "pronoun"):
+            if cap[i] and (not fw[i] or fw[i].isdisjoint(_NOT_IN_NAMES)):
                 e = ctx._name_run(i, b)
                 if e > i:
                     runs.append((i, e))
@@ -1119,7 +1194,7 @@ class _Resolver:
                 return None
         words = ctx.toks[s:e]
         low = " ".join(words).casefold()
-        if low in ctx.lex.countries or all(w.casefold() in ctx.lex.calendar for w in words):
+        if low in ctx.lex.countries or all(ctx.cal[s:e]):
             return None
         sid_start = ctx.sent_start.get(ctx.sent[s], -1)
         if ctx.lang == "de" and not (s > a and ctx.cat(s - 1, "title")):
@@ -1221,6 +1296,10 @@ def canonical_source(name: str, lang: str = "en") -> str:
     return name.strip()
 
 
+# the canonical source of an article's outlet: few outlets, many articles
+_outlet_source = functools.lru_cache(maxsize=4096)(canonical_source)
+
+
 def _norm_lang(lang: str | None) -> str:
     l2 = (lang or "en").split("-")[0].split("_")[0].casefold()
     return l2 if l2 in LANGS else "en"
@@ -1231,6 +1310,21 @@ def _norm_lang(lang: str | None) -> str:
 
 def _match_cue(pat: tuple, keys: list, toks: list, i: int, hi: int):
     """(end, surface score) if ``pat`` matches at token ``i``; gaps skip up to 3 word tokens."""
+    if _GAP not in pat:  # most patterns: a plain sequence of keys
+        end = i + len(pat)
+        if end > hi:
+            return None
+        score = 0
+        j = i
+        for el in pat:
+            ks = keys[j]
+            if el not in ks:
+                return None
+            if ks[0] == el:
+                score += 1
+            j += 1
+        return end, score
+
     def rec(pi: int, j: int, score: int):
         if pi == len(pat):
             return j, score
@@ -1254,7 +1348,7 @@ def _match_cue(pat: tuple, keys: list, toks: list, i: int, hi: int):
     return rec(0, i, 0)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Cue:
     i0: int
     i1: int
@@ -1276,9 +1370,16 @@ def _find_cues(ctx: _Ctx, a: int, b: int) -> list[_Cue]:
         if i >= b:
             break
         best = None
-        for k in keys[i]:
+        ks = keys[i]
+        nxt = keys[i + 1] if i + 1 < b else ()
+        for k in ks:
             for pat, pos, kind, hint in cues.get(k, ()):
-                r = _match_cue(pat, keys, toks, i, b)
+                if len(pat) == 1:
+                    r = (i + 1, int(ks[0] == k))  # it is listed under one of the token's keys
+                elif pat[1] != _GAP and pat[1] not in nxt:
+                    continue  # the second word does not match
+                else:
+                    r = _match_cue(pat, keys, toks, i, b)
                 if r and (best is None or (r[0], r[1]) > (best[0], best[1])):
                     best = (r[0], r[1], pos, kind, hint)
         if best and _cue_ok(ctx, i, best[3], a):
@@ -1291,15 +1392,16 @@ def _find_cues(ctx: _Ctx, a: int, b: int) -> list[_Cue]:
 
 def _cue_ok(ctx: _Ctx, i: int, kind: str, s0: int) -> bool:
     """Reject verb cues that are nouns ("a report") or passives ("was said to")."""
-    tok = ctx.toks[i]
     if ctx.alias_cover[i]:
         return False  # inside a name: "Bloomberg News", "Russia Today"
-    for c in ("head", "phrase", "anon"):
-        hm = ctx.cat(i, c)
-        if hm and hm[0] > i + 1:
-            return False  # the first word of a group name: "state media"
-    if (ctx.lang in _CASED_LANGS or ctx.lang == "de") and _is_cap(tok) and i > s0 \
-            and ctx.toks[i - 1] not in _QUOTES and not ctx.is_punct(i - 1):
+    mi = ctx.m[i]
+    if mi:
+        for c in ("head", "phrase", "anon"):
+            hm = mi.get(c)
+            if hm and hm[0] > i + 1:
+                return False  # the first word of a group name: "state media"
+    if ctx.cap[i] and i > s0 and (ctx.lang in _CASED_LANGS or ctx.lang == "de") \
+            and ctx.toks[i - 1] not in _QUOTES and not ctx.punct[i - 1]:
         return False  # a capitalised word in mid-sentence is a name or (German) a noun
     if kind not in ("verb", "tell", "cite_verb", "denied"):
         return True
@@ -1308,9 +1410,10 @@ def _cue_ok(ctx: _Ctx, i: int, kind: str, s0: int) -> bool:
     if i + 1 < ctx.n and ctx.role(i + 1, "postnoun") and ctx.sent[i + 1] == ctx.sent[i]:
         return False  # "reports from local sources", "a claim by officials"
     j = i - 1
-    while j >= s0 and (ctx.role(j, "aux") or _adverb(ctx, j)):
+    fw = ctx.fw
+    while j >= s0 and ("aux" in fw[j] or _adverb(ctx, j)):
         j -= 1
-    if j >= s0 and ctx.role(j, "passive"):
+    if j >= s0 and "passive" in fw[j]:
         return False
     return True
 
@@ -1330,25 +1433,36 @@ class _Grammar:
         self.cue_cover: list[int] = [-1] * ctx.n
         self.cues: list[_Cue] = []
         self.pending_addressee: _Src | None = None
+        # is_boundary of each token where it does not depend on the cues: True, False or None
+        n = ctx.n
+        toks, starts, ends, fw = ctx.toks, ctx.starts, ctx.ends, ctx.fw
+        fixed: list = [None] * n
+        for i in itertools.compress(itertools.count(), ctx.pbnd):
+            if not (toks[i] == "-" and 0 < i < n - 1 and ends[i - 1] == starts[i]):  # not "pro-Kremlin"
+                fixed[i] = i not in ctx.name_quotes
+        for i in itertools.compress(itertools.count(), fw):  # the tokens with roles
+            r = fw[i]
+            if fixed[i] is None and "boundary" in r and "coord" not in r:
+                fixed[i] = True
+        self.fixed_boundary = fixed
 
     def is_boundary(self, i: int) -> bool:
-        ctx = self.ctx
-        t = ctx.toks[i]
-        if t in _PUNCT_BOUNDARY and not (t == "-" and 0 < i < ctx.n - 1
-                                         and ctx.ends[i - 1] == ctx.starts[i]):
-            return i not in ctx.name_quotes
-
-        if ctx.role(i, "boundary") and not ctx.role(i, "coord"):
-            return True
-        return self.cue_cover[i] >= 0
+        """Punctuation that bounds a phrase (not a hyphen inside a word, not a quote around a
+        name), a boundary word, or a cue."""
+        f = self.fixed_boundary[i]
+        return self.cue_cover[i] >= 0 if f is None else f
 
     def segments_left(self, k: int, s0: int, limit: int = 5) -> list[tuple[int, int, int]]:
         """Segments going left from token ``k`` (inclusive): (start, end, boundary token index)."""
         out = []
         pos = k
+        fixed, cover = self.fixed_boundary, self.cue_cover
         while pos >= s0 - 1 and len(out) < limit:
             a = pos
-            while a >= s0 and not self.is_boundary(a):
+            while a >= s0:
+                f = fixed[a]
+                if (cover[a] >= 0) if f is None else f:
+                    break
                 a -= 1
             out.append((a + 1, pos + 1, a))
             if a < s0:
@@ -1396,6 +1510,8 @@ class _Grammar:
         return out
 
     def _complete(self, conj: list, idx: int) -> _Src | None:
+        if len(conj) < 2:
+            return None  # no neighbour to complete from
         ctx = self.ctx
         c0, c1 = conj[idx]
         while c0 < c1 and ctx.role(c0, "det"):
@@ -1435,8 +1551,9 @@ class _Grammar:
         while j < e and ctx.toks[j] in _QUOTES and j in ctx.name_quotes:
             j += 1
         k = j
+        toks, fixed, cover = ctx.toks, self.fixed_boundary, self.cue_cover
         while k < e and k - j < max_tokens:
-            t = ctx.toks[k]
+            t = toks[k]
             if t in _COMMAS:
                 # a comma inside a list of sources continues the window, and so does one between an
                 # anonymous source and its description ("источник, знакомый с ситуацией")
@@ -1447,7 +1564,8 @@ class _Grammar:
                     k += 1
                     continue
                 break
-            if self.is_boundary(k):
+            f = fixed[k]  # is_boundary(k)
+            if (cover[k] >= 0) if f is None else f:
                 break
             k += 1
         return j, k
@@ -1631,7 +1749,8 @@ def _row(ctx: _Ctx, att: _Att) -> dict:
     d = ctx.doc
     s0, s1 = ctx.starts[att.i0], ctx.ends[att.i1 - 1]
     c0, c1 = ctx.starts[att.c0], ctx.ends[att.c1 - 1]
-    stance = {"no_comment": "no_comment", "denied": "denied"}.get(att.kind, "cited")
+    kind = att.kind
+    stance = "no_comment" if kind == "no_comment" else "denied" if kind == "denied" else "cited"
     return {
         "article_id": d.article_id,
         "sentence_id": att.sid,
@@ -1659,8 +1778,7 @@ def _sentence_atts(g: _Grammar, sid: int, s0: int, e: int) -> list[_Att]:
     if not cues:
         return []
     for ci, c in enumerate(cues):
-        for k in range(c.i0, c.i1):
-            g.cue_cover[k] = ci
+        g.cue_cover[c.i0:c.i1] = [ci] * (c.i1 - c.i0)
     atts: list[_Att] = []
 
     def add(src: _Src, c: _Cue, role: str = "main", via: str = "", parent: _Att | None = None) -> _Att:
@@ -1751,12 +1869,14 @@ def _sentence_atts(g: _Grammar, sid: int, s0: int, e: int) -> list[_Att]:
         for s in subj:
             add(s, c)
     _assign_via(ctx, atts, s0, e, g.cue_cover)
-    for k in range(s0, e):
-        g.cue_cover[k] = -1
+    g.cue_cover[s0:e] = [-1] * (e - s0)
     return atts
 
 
 def _assign_via(ctx: _Ctx, atts: list[_Att], s0: int, e: int, cue_cover: list[int]) -> None:
+    if len(atts) < 2:
+        return  # every rule below ties one attribution to another
+
     def g_cover(k: int) -> bool:
         return cue_cover[k] < 0
 
@@ -1802,7 +1922,7 @@ def _assign_via(ctx: _Ctx, atts: list[_Att], s0: int, e: int, cue_cover: list[in
         for r in reversed(reporters):
             if r is a or r.source == a.source:
                 continue
-            if r.c1 <= min(a.i0, a.c0) and not any(ctx.toks[k] == ";" for k in range(r.c1, a.i0)):
+            if r.c1 <= min(a.i0, a.c0) and ";" not in ctx.toks[r.c1:a.i0]:
                 if r.stype in _MEDIA or r.kind != "prep":
                     a.via = r.source
                 break
