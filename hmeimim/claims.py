@@ -101,9 +101,9 @@ _DETERMINERS = frozenset({"the", "a", "an", "this", "that", "these", "those", "i
                           "le", "la", "les", "l", "el", "los", "las", "il", "lo", "gli", "o", "os", "as", "un", "une",
                           "uno", "una", "um", "uma"})
 _POSSESSIVE = re.compile(r"['’]s?$")
-_CYR_LAT = dict(zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюяіїєґ",
+_CYR_LAT = str.maketrans(dict(zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюяіїєґ",
                     ["a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "i", "k", "l", "m", "n", "o", "p", "r", "s", "t",
-                     "u", "f", "h", "ts", "ch", "sh", "sh", "", "y", "", "e", "yu", "ya", "i", "i", "e", "g"]))
+                     "u", "f", "h", "ts", "ch", "sh", "sh", "", "y", "", "e", "yu", "ya", "i", "i", "e", "g"])))
 _CYR_TAILS = frozenset({"", "ье", "ья", "ью", "ьи", "ьем", "а", "я", "у", "ю", "е", "и", "ы", "о", "й", "ь", "ой", "ей", "ом", "ем", "ам", "ям", "ах",
                         "ях", "ами", "ями", "ов", "ев", "ую", "юю", "ая", "яя", "ое", "ее", "ые", "ие", "ого", "его",
                         "ому", "ему", "ым", "им", "ых", "их", "ию", "ии", "ия", "ія", "ії", "ію", "і", "ї", "є", "ою",
@@ -460,7 +460,7 @@ def _lex(lang: str) -> _Lex:
 
 
 def _translit(s: str) -> str:
-    return "".join(_CYR_LAT.get(ch, ch) for ch in s.lower())
+    return s.lower().translate(_CYR_LAT)
 
 
 def _strip_cyr_ending(tok: str) -> str:

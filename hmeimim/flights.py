@@ -111,11 +111,10 @@ _LATIN_START = re.compile(r"[A-Za-z]")
 _NOT_AIRCRAFT_AFTER = re.compile(r"\s*(?:-[A-Za-z]|%|[\u00b0\u2103]|years?\b|hours?\b|per\b|km\b|kg\b)")
 _SPACES_HYPHENS = re.compile(r"[\s\-]+")
 
-_CYR2LAT = dict(zip("АБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯІЇЄҐ",
+_CYR2LAT = str.maketrans(dict(zip("АБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯІЇЄҐ",
                     ["A", "B", "V", "G", "D", "E", "E", "Zh", "Z", "I", "Y", "K", "L", "M", "N", "O", "P", "R",
                      "S", "T", "U", "F", "Kh", "Ts", "Ch", "Sh", "Shch", "", "Y", "", "E", "Yu", "Ya", "I", "Yi",
-                     "Ye", "G"]))
-_CYR2LAT_TABLE = str.maketrans(_CYR2LAT)
+                     "Ye", "G"])))
 
 
 def _is_cjk(s: str) -> bool:
@@ -501,7 +500,7 @@ def _family(designator: str) -> str:
 
 
 def _translit_suffix(s: str) -> str:
-    return s.translate(_CYR2LAT_TABLE) if s else ""
+    return s.translate(_CYR2LAT) if s else ""
 
 
 def _aircraft_mentions(text: str) -> list[_Aircraft]:

@@ -19,6 +19,7 @@ def _claims(text: str, lang: str = "en", published=PUB) -> list[dict]:
     for r in rows:  # every claim points at its words
         assert d.text[r["start"]:r["end"]] == r["text"]
         assert list(r)[:6] == ["article_id", "sentence_id", "start", "end", "text", "kind"]
+        assert list(r) == claims.CLAIM_COLUMNS  # every column, in order (the rows are built in that order)
     return rows
 
 
