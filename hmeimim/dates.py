@@ -312,7 +312,15 @@ _Alternative = tuple[str, Callable, Callable]
 
 class _Grammar(NamedTuple):
     starter: re.Pattern  # cheap scan for the positions where a mention can begin
-    by_word: Mapping[str, tuple[_Alternative, ...]]  # first word (normalised) -> alternatives to try, in order
+    # The starter after the character before the start (its lookbehinds are kept): searched
+    # from ``pos - 1`` it finds the same starts as the starter from ``pos``, faster. A regex
+    # that begins with a character class (a non-word character, where words and numbers
+    # begin) lets the engine skip to the candidates in a tight loop instead of trying the
+    # starter's lookbehinds at every position.
+    lead: re.Pattern
+    # first word (normalised) -> alternatives to try, in order; none for a word that begins no
+    # alternative, such as "of" (the first word of the year_rel "of last year", read after a date)
+    by_word: Mapping[str, tuple[_Alternative, ...]]
     by_digit: tuple[_Alternative, ...]  # alternatives that can begin with a number
     every: tuple[_Alternative, ...]  # all alternatives, most specific first
     lex: _Lexicon
@@ -354,8 +362,10 @@ def _grammar(lang: str) -> _Grammar:
         if token[:1].isdigit() or token[:1] in _ZH_NUMERALS:
             kinds.add("digit")
         by_word[token] = select(kinds)
+    starter, before = _starter_pattern(lex, first)
     return _Grammar(
-        starter=re.compile(_starter_pattern(lex, first), re.IGNORECASE),
+        starter=re.compile(starter, re.IGNORECASE),
+        lead=re.compile(f"{before}(?:{starter})", re.IGNORECASE),
         by_word=MappingProxyType(by_word),
         by_digit=select({"digit"}),
         every=every,
@@ -366,19 +376,22 @@ def _grammar(lang: str) -> _Grammar:
 _ZH_NUMERALS = "〇零一二三四五六七八九十"
 
 
-def _starter_pattern(lex: _Lexicon, first: Mapping[str, set[str]]) -> str:
-    """Regex for the positions where an alternative can start: a number or a first word.
+def _starter_pattern(lex: _Lexicon, first: Mapping[str, set[str]]) -> tuple[str, str]:
+    """Regex for the positions where an alternative can start: a number or a first word, and a
+    character class for the character that can stand before such a position.
 
     Group ``w`` is a first word (look it up in ``_Grammar.by_word``), group ``d`` a number.
     """
     if lex.lang == "zh":
-        return f"(?P<w>{_trie(first, 'zh')})|(?<![\\d{_ZH_NUMERALS}])(?P<d>[\\d{_ZH_NUMERALS}])"
-    boundary = r"(?:(?<!\w)|(?<=(?<!\w)[وبلف]))" if lex.lang == "ar" else r"(?<!\w)"
+        starter = f"(?P<w>{_trie(first, 'zh')})|(?<![\\d{_ZH_NUMERALS}])(?P<d>[\\d{_ZH_NUMERALS}])"
+        return starter, r"[\s\S]"  # any character: Chinese words need no boundary
+    ar = lex.lang == "ar"
+    boundary = r"(?:(?<!\w)|(?<=(?<!\w)[وبلف]))" if ar else r"(?<!\w)"
     open_end = [w for w in first if w.endswith("'")]  # l', dall': a number or word follows directly
     closed = _trie([w for w in first if not w.endswith("'")], lex.lang)
     words = _alt(closed + r"(?![^\W\d_])", _trie(open_end, lex.lang) if open_end else "")
-    number = r"(?:(?<![\w.,:/])(?<!\w-)|(?<=(?<!\w)[وب]))" if lex.lang == "ar" else r"(?<![\w.,:/])(?<!\w-)"
-    return f"{boundary}(?P<w>{words})|{number}(?P<d>\\d)"
+    number = r"(?:(?<![\w.,:/])(?<!\w-)|(?<=(?<!\w)[وب]))" if ar else r"(?<![\w.,:/])(?<!\w-)"
+    return f"{boundary}(?P<w>{words})|{number}(?P<d>\\d)", r"[\Wوبلف]" if ar else r"\W"
 
 
 def _generic_alternatives(lex: _Lexicon) -> list[tuple[str, str]]:
@@ -1060,20 +1073,24 @@ def find_dates(
     if not isinstance(ref_year, int) or isinstance(ref_year, bool):
         ref_year = None
     ctx = _Ctx(_coerce_date(published), ref_year)
-    next_start = grammar.starter.search
+    first_start, next_start = grammar.starter.match, grammar.lead.search
     by_word, by_digit, lex = grammar.by_word, grammar.by_digit, grammar.lex
     out: list[DateMention] = []
     pos, n = 0, len(text)
     while pos < n:
-        s = next_start(text, pos)
+        # (no character stands before position 0: the starter is tried there itself)
+        s = next_start(text, pos - 1) if pos else (first_start(text, 0) or next_start(text, 0))
         if s is None:
             break
-        at = s.start()
-        if s.lastgroup == "d":
+        kind = s.lastgroup  # 'w' or 'd'
+        at = s.start(kind)
+        if kind == "d":
             candidates = by_digit
         else:
-            word = s.group()
-            candidates = by_word.get(word.lower()) or by_word.get(_norm(word)) or grammar.every
+            word = s.group(kind)
+            candidates = by_word.get(word.lower())
+            if candidates is None:
+                candidates = by_word.get(_norm(word), grammar.every)
         pos = at + 1
         for name, match, handler in candidates:
             m = match(text, at)

@@ -242,6 +242,25 @@ class _Alternation:
         return self.values[m.lastindex - 1]
 
 
+class _Scan:
+    """``regex.finditer(text)`` for a regex without IGNORECASE whose matches all begin with a
+    character of the class ``firsts``, found faster in a whole article. A regex that begins with
+    a character class lets the engine skip to those characters in a tight loop, and only there
+    a lookahead tests ``regex`` (which, beginning with lookarounds, is tried at every position)."""
+
+    def __init__(self, regex: re.Pattern, firsts: str):
+        self.regex = regex
+        # the character, then, looking back at it, the regex from there
+        self._finder = re.compile(f"[{firsts}](?<=(?={regex.pattern}).)", regex.flags)
+
+    def finditer(self, text: str):
+        pos = 0
+        while (c := self._finder.search(text, pos)) is not None:
+            m = self.regex.match(text, c.start())
+            yield m
+            pos = m.end()  # never empty: a match holds at least its first character
+
+
 # --- lexicons (built once) -----------------------------------------------------------------
 
 
@@ -253,8 +272,8 @@ class _AircraftLex:
     prefixes: dict         # alias -> (canonical prefix, mode)
     makers: dict           # alias -> (maker, mode, canonical prefix)
     names: dict            # folded name -> family
-    designator: re.Pattern
-    standalone: re.Pattern
+    designator: _Scan
+    standalone: _Scan
     nouns: re.Pattern
     script_suffixes: dict = None  # suffix letter in another script -> Latin letter ("إم" -> "M")
 
@@ -323,7 +342,7 @@ def _aircraft_lex() -> _AircraftLex:
     noun_re = re.compile("|".join(_word_pattern(n, "word") for n in sorted(nouns, key=len, reverse=True)), re.I)
     return _AircraftLex(types, {k: tuple(v) for k, v in families.items()},
                         {k: tuple(v) for k, v in by_prefix.items()}, prefixes, makers, names,
-                        designator, standalone, noun_re, script_suffixes)
+                        _Scan(designator, firsts), _Scan(standalone, sfirsts), noun_re, script_suffixes)
 
 
 @dataclass(frozen=True)
