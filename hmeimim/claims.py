@@ -52,6 +52,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from . import lexicons, schema
 from .text import Doc, normalize
@@ -169,8 +170,7 @@ class _Lex:
     hints: dict[str, str] = field(default_factory=dict)
     gazetteer: "_Matcher | None" = None
     generic_first: frozenset[str] = frozenset()  # first words of the multi-word generic names
-    cue_memo: dict[str, tuple] = field(default_factory=dict)  # token -> cues it may start
-    number_memo: dict[str, "int | None"] = field(default_factory=dict)  # token -> number word value
+    word_memo: dict[str, "_Word"] = field(default_factory=dict)  # token -> what the finders need of it
 
 
 def _rows(name: str) -> list[dict]:
@@ -298,7 +298,9 @@ class _Matcher:
 
     def _cands(self, raw: str) -> tuple[str, tuple[_Entry, ...]]:
         """A token's fold and the entries it may start (exact keys, and stems it extends by up to
-        4 letters); memoised per token as written, as words repeat across a corpus."""
+        4 letters), memoised per token as written, as words repeat across a corpus. The tests that
+        depend on this token alone (case, first word) are done here, once; the entries come longest
+        first, so that the first whose other words match is the longest match (ties in lexicon order)."""
         got = self._memo.get(raw)
         if got is None:
             f = _fold(raw)
@@ -308,10 +310,27 @@ class _Matcher:
             for n in range(0, 5):
                 if len(f) - n >= 3:
                     cands += self.stems.get(f[: len(f) - n], ())
+            upper = raw[:1].isupper()
+            ar_keys = self._keys(f) if self.lang == "ar" else ()
+            cands = [c for c in cands if (upper or not c.cased)
+                     and (self._tok_ok(c.toks[0], f, c.stem) or c.toks[0] in ar_keys)]
+            cands.sort(key=lambda c: -len(c.toks))
             got = (f, tuple(cands))
             if len(self._memo) < _MEMO_MAX:
                 self._memo[raw] = got
         return got
+
+    def _rest_follows(self, c: _Entry, ms: list, i: int, text: str) -> bool:
+        """The words of ``c`` after the first follow the token ``ms[i]``, one by one, with at most
+        spaces and hyphens between them."""
+        for j in range(1, len(c.toks)):
+            raw = ms[i + j].group()
+            f = (self._memo.get(raw) or self._cands(raw))[0]
+            # (a word that does not even start with the form fails at once, without the full test)
+            if not (f.startswith(c.toks[j]) and self._tok_ok(c.toks[j], f, c.stem)) \
+                    or text[ms[i + j - 1].end():ms[i + j].start()].strip(" -"):
+                return False
+        return True
 
     def find(self, text: str, lo: int, hi: int) -> list[_Val]:
         out: list[_Val] = []
@@ -323,31 +342,19 @@ class _Matcher:
             if i < skip:
                 continue
             raw = m.group()
-            got = memo.get(raw) or cands_of(raw)
-            if not got[1]:
+            cands = (memo.get(raw) or cands_of(raw))[1]
+            if not cands:
                 continue
-            first, cands = got
-            best = None
-            for c in cands:
-                if c.cased and not raw[:1].isupper():
-                    continue
+            for c in cands:  # longest first: the first whose other words follow is the match
                 n = len(c.toks)
                 if i + n > n_toks:
                     continue
-                if not (self._tok_ok(c.toks[0], first, c.stem) or (self.lang == "ar" and c.toks[0] in self._keys(first))):
-                    continue
-                if all(self._tok_ok(c.toks[j], cands_of(ms[i + j].group())[0], c.stem)
-                       and not text[ms[i + j - 1].end():ms[i + j].start()].strip(" -")
-                       for j in range(1, n)):
-                    end = ms[i + n - 1].end()
-                    if best is None or end > best[1]:
-                        best = (c, end, n)
-            if best:
-                c, end, n = best
-                s = m.start()
-                written = _POSSESSIVE.sub("", text[s:end]) if not c.stem else text[s:end]
-                out.append(_Val(c.canonical, s, s + len(written), written, {"kind": c.kind, "type": c.typ}))
-                skip = i + n
+                if n == 1 or self._rest_follows(c, ms, i, text):
+                    s, end = m.start(), ms[i + n - 1].end()
+                    written = _POSSESSIVE.sub("", text[s:end]) if not c.stem else text[s:end]
+                    out.append(_Val(c.canonical, s, s + len(written), written, {"kind": c.kind, "type": c.typ}))
+                    skip = i + n
+                    break
         if self.cjk:
             # longest name at each position, left to right; only where a name can start
             seg = text[lo:hi]
@@ -556,41 +563,67 @@ def _ar_key(tok: str) -> list[str]:
 
 
 def _cue_cands(tok: str, lx: _Lex) -> tuple[_Cue, ...]:
-    """The cues a token (as written) may start; memoised per token."""
-    cands = lx.cue_memo.get(tok)
-    if cands is None:
-        keys = _ar_key(tok) if lx.lang == "ar" else [_fold(tok)]
-        found_c: list[_Cue] = []
-        for k in keys:
-            found_c += lx.cue_word.get(k, ())
-            for n in lx.cue_prefix_lens:
-                if len(k) >= n:
-                    found_c += lx.cue_prefix.get(k[:n], ())
-        cands = tuple(found_c)
-        if len(lx.cue_memo) < _MEMO_MAX:
-            lx.cue_memo[tok] = cands
-    return cands
+    """The cues a token (as written) may start."""
+    keys = _ar_key(tok) if lx.lang == "ar" else [_fold(tok)]
+    found_c: list[_Cue] = []
+    for k in keys:
+        found_c += lx.cue_word.get(k, ())
+        for n in lx.cue_prefix_lens:
+            if len(k) >= n:
+                found_c += lx.cue_prefix.get(k[:n], ())
+    return tuple(found_c)
 
 
-def _concepts(text: str, lo: int, hi: int, toks, lx: _Lex) -> list[_Val]:
+class _Word(NamedTuple):
+    """What the finders need to know of a word as written (memoised per language: words repeat)."""
+    fold: str
+    cap: bool     # capitalised as names are (also al-Assad, аль-Асад)
+    shape: int    # for _headline: 0 three letters or fewer, 1 longer, 2 longer and capitalised
+    trim: bool    # a stopword or name particle: never the first or last word of an unknown name
+    cues: tuple   # the cues it may start
+    number: int   # its value as a number word if 2 or more, else 0
+
+
+def _word(tok: str, lx: _Lex) -> _Word:
+    v = _number_word(tok, lx)
+    w = _Word(_fold(tok), _is_cap(tok), 0 if len(tok) <= 3 else 2 if tok[:1].isupper() else 1,
+              _stopword(tok, lx) or tok.lower() in _PARTICLES, _cue_cands(tok, lx), v if v is not None and v >= 2 else 0)
+    if len(lx.word_memo) < _MEMO_MAX:
+        lx.word_memo[tok] = w
+    return w
+
+
+class _Words:
+    """The tokens of a sentence or clause and their :class:`_Word` fields as columns: one memo
+    lookup per token serves every finder, and a finder whose column is empty (no cue, no number
+    word) skips the sentence."""
+    __slots__ = ("toks", "fold", "cap", "shape", "trim", "cues", "number")
+
+    def __init__(self, toks: list[tuple[str, int, int]], lx: _Lex):
+        self.toks = toks
+        words = [t for t, _, _ in toks]
+        infos = list(map(lx.word_memo.get, words))
+        if not all(infos):  # words not seen yet
+            infos = [w or _word(t, lx) for w, t in zip(infos, words)]
+        self.fold, self.cap, self.shape, self.trim, self.cues, self.number = zip(*infos) if infos else ((),) * 6
+
+
+def _concepts(text: str, lo: int, hi: int, words: _Words, lx: _Lex) -> list[_Val]:
     found: list[_Val] = []
-    memo = lx.cue_memo
-    for i, (t, s, _) in enumerate(toks):
-        cands = memo.get(t)
-        if cands is None:
-            cands = _cue_cands(t, lx)
+    toks = words.toks
+    for i, cands in enumerate(words.cues) if any(words.cues) else ():  # (most sentences have no cue word)
         for cue in cands:
             ok = True
             for j, w in enumerate(cue.words[1:], 1):
                 if i + j >= len(toks):
                     ok = False
                     break
-                nxt = _fold(toks[i + j][0])
+                nxt = words.fold[i + j]
                 ok = nxt.startswith(w) if cue.match == "prefix" else nxt == w
                 if not ok:
                     break
             if ok:
-                e = toks[min(i + len(cue.words) - 1, len(toks) - 1)][2]
+                s, e = toks[i][1], toks[min(i + len(cue.words) - 1, len(toks) - 1)][2]
                 found.append(_Val(cue.concept, s, e, text[s:e], {"class": cue.cls, "v": cue.value}))
     if lx.cue_sub:
         if lx.lang == "zh":
@@ -603,7 +636,7 @@ def _concepts(text: str, lo: int, hi: int, toks, lx: _Lex) -> list[_Val]:
         elif toks:
             # the first token whose fold holds the cue: one search of the folded tokens, joined
             # with a character no word holds, and the separators before the hit count the token
-            joined = "\0".join([_fold(t) for t, _, _ in toks])
+            joined = "\0".join(words.fold)
             for cue in lx.cue_sub:
                 pos = joined.find(cue.words[0])
                 if pos >= 0:
@@ -625,20 +658,15 @@ def _unit_after(text: str, end: int, hi: int, lx: _Lex) -> str:
     return ""
 
 
-_UNSEEN = object()
-
-
 def _number_word(tok: str, lx: _Lex) -> int | None:
-    """The value of a number word (its first part: "six-month" is six), or None; memoised per token."""
+    """The value of a number word (its first part: "six-month" is six), or None."""
     v = lx.numbers.get(_fold(tok.split("-")[0]))
     if v is None and lx.lang == "ar":
         v = next((lx.numbers[k] for k in _ar_key(tok) if k in lx.numbers), None)
-    if len(lx.number_memo) < _MEMO_MAX:
-        lx.number_memo[tok] = v
     return v
 
 
-def _numbers(text: str, lo: int, hi: int, toks, lx: _Lex, taken: list[tuple[int, int]]) -> tuple[list[_Val], list[_Val]]:
+def _numbers(text: str, lo: int, hi: int, words: _Words, lx: _Lex, taken: list[tuple[int, int]]) -> tuple[list[_Val], list[_Val]]:
     """Numbers and durations of ``text[lo:hi]`` outside the spans in ``taken`` (dates, designators)."""
     nums, durs = [], []
 
@@ -678,12 +706,8 @@ def _numbers(text: str, lo: int, hi: int, toks, lx: _Lex, taken: list[tuple[int,
         unit = _unit_after(text, e, hi, lx)
         if unit:
             durs.append(_Val(f"{v}{unit}", s, e, m.group()))
-    memo = lx.number_memo
-    for t, s, e in toks:
-        v = memo.get(t, _UNSEEN)
-        if v is _UNSEEN:
-            v = _number_word(t, lx)
-        if v is None or v < 2 or not free(s, e):
+    for (t, s, e), v in zip(words.toks, words.number) if any(words.number) else ():  # (few sentences have any)
+        if not v or not free(s, e):
             continue
         nums.append(_Val(str(v), s, e, t))
         parts = t.split("-")
@@ -709,29 +733,29 @@ def _is_cap(tok: str) -> bool:
     return any(low.startswith(p) and len(tok) > len(p) and tok[len(p)].isupper() for p in _NAME_PREFIXES)
 
 
-def _headline(toks) -> bool:
-    words = [t for t, _, _ in toks if len(t) > 3]
-    return len(words) >= 4 and sum(1 for t in words if t[:1].isupper()) >= 0.6 * len(words)
+def _headline(words: _Words) -> bool:
+    """Most words of four letters or more capitalised ("Russia Resumes Flights To Hmeimim")."""
+    n_long = len(words.shape) - words.shape.count(0)
+    return n_long >= 4 and words.shape.count(2) >= 0.6 * n_long
 
 
-def _unknown_names(text: str, toks, lx: _Lex, covered: list[tuple[int, int]], sent_start: int,
+def _unknown_names(text: str, words: _Words, lx: _Lex, covered: list[tuple[int, int]], sent_start: int,
                    mid_caps: frozenset[str], headline: bool | None = None) -> list[_Val]:
     """Capitalised names that no lexicon knows: runs of capitalised words (with name particles),
     without leading titles, nationality words, months and weekdays; a lone capitalised first word
     of a sentence only if the article also capitalises it mid-sentence."""
-    if lx.lang not in _CASED_NAMES or (_headline(toks) if headline is None else headline):
+    if lx.lang not in _CASED_NAMES or (_headline(words) if headline is None else headline):
         return []
     covered = list(covered)
-    words = [t for t, _, _ in toks]
-    folds = list(map(_fold, words))
+    toks, folds, caps = words.toks, words.fold, words.cap
     if not lx.generic_first.isdisjoint(folds):
+        raw = [t for t, _, _ in toks]
         for a, f in enumerate(folds):  # broad names of two or three words ("Middle East") are no names to check
             if f not in lx.generic_first:
                 continue
             for w in (3, 2):
-                if a + w <= len(toks) and _fold(" ".join(words[a:a + w])) in lx.generic:
+                if a + w <= len(toks) and _fold(" ".join(raw[a:a + w])) in lx.generic:
                     covered.append((toks[a][1], toks[a + w - 1][2]))
-    caps = list(map(_is_cap, words))
     out: list[_Val] = []
     i, n = 0, len(toks)
     while True:
@@ -762,11 +786,11 @@ def _unknown_names(text: str, toks, lx: _Lex, covered: list[tuple[int, int]], se
                 break
         i = j
         titled = False
-        while run and (_stopword(toks[run[0]][0], lx) or toks[run[0]][0].lower() in _PARTICLES):
+        while run and words.trim[run[0]]:
             f0 = folds[run[0]]
             titled = titled or f0 in lx.titles or f0.rstrip("s") in lx.titles
             run.pop(0)
-        while run and (_stopword(toks[run[-1]][0], lx) or toks[run[-1]][0].lower() in _PARTICLES):
+        while run and words.trim[run[-1]]:
             run.pop()
         if not run:
             continue
@@ -958,7 +982,8 @@ def _claim(doc: Doc, lx: _Lex, s, lo: int, hi: int, frs: list[dict], srcs: list[
             p = text.find(w, lo, hi)
         if p >= 0:
             covered.append((p, p + len(w)))
-    headline = _headline(toks)
+    words = _Words(toks, lx)
+    headline = _headline(words)
     for v in gaz:
         kind = v.extra["kind"]
         if kind == "person":
@@ -975,7 +1000,7 @@ def _claim(doc: Doc, lx: _Lex, s, lo: int, hi: int, frs: list[dict], srcs: list[
         else:
             places.append(_Val(v.value, v.start, v.end, v.written, {"kind": v.extra["type"]}))
         covered.append((v.start, v.end))
-    for v in _unknown_names(text, toks, lx, covered, s.start, mid_caps, headline):
+    for v in _unknown_names(text, words, lx, covered, s.start, mid_caps, headline):
         kind = v.extra["kind"]
         if kind == "person":
             people.append(_Val(v.value, v.start, v.end, v.written, {"key": person_key(v.written), "known": False}))
@@ -990,8 +1015,8 @@ def _claim(doc: Doc, lx: _Lex, s, lo: int, hi: int, frs: list[dict], srcs: list[
         if len(rest) < 2 and len(_CJK_RE.findall(_without(text[lo:hi], tuple(m.as_written for m, _, _ in own_dates)))) < 4:
             return None
     taken = [(a, b) for _, a, b in own_dates]
-    nums, durs = _numbers(text, lo, hi, toks, lx, taken)
-    all_concepts = _concepts(text, lo, hi, toks, lx)
+    nums, durs = _numbers(text, lo, hi, words, lx, taken)
+    all_concepts = _concepts(text, lo, hi, words, lx)
     for cv in all_concepts:
         if cv.extra["class"] == "duration" and cv.extra.get("v"):
             durs.append(_Val(f"{cv.extra['v']}mo", cv.start, cv.end, cv.written))
