@@ -1644,10 +1644,12 @@ class _Grammar:
                     if srcs:
                         return srcs
         right = self.right_sources(cue.i1, e, cue.hint, near=3) if cue.position == "either" else []
+        if right and not (cue.kind == "tell" and right[0].stype in _MEDIA and len(right) == 1):
+            return ("right", right)  # (whatever stands before a comma: not looked for)
         left: list[_Src] = []
         if bnd >= s0 and ctx.toks[bnd] in _COMMAS:
             left = self._parenthetical(bnd, s0, cue)
-        if right and left and cue.kind == "tell" and right[0].stype in _MEDIA and len(right) == 1:
+        if right and left:
             return left  # "Источник, близкий к Кремлю, подтвердил изданию": изданию is the recipient
         if right:
             return ("right", right)

@@ -173,16 +173,17 @@ def _normalize(text: str, fix) -> str:
         return ""
     # Translate first, then compose: removing a zero-width character can bring a letter and
     # its accent together.
-    t = _layout(unicodedata.normalize("NFC", _translate(text)), fix)
+    t, settled = _layout(unicodedata.normalize("NFC", _translate(text)), fix)
     # One pass is almost always final. Rarely it is not: rejoining lines changes the line
     # statistics that decide whether a text is hard-wrapped, or an OCR repair changes which
     # script a mixed word mostly uses. Then pass again until nothing changes (each pass only
     # joins lines or moves letters towards one script, so this ends quickly). For a text that
-    # already went through _layout, these two checks are exactly "another pass changes nothing".
+    # already went through _layout, these two checks are exactly "another pass changes nothing"
+    # (the second is known without running it when the pass says its letter steps are settled).
     for _ in range(50):
-        if _unwrap(t) == t and fix(_fold_mixed_script(t)) == t:
+        if _unwrap(t) == t and (settled or fix(_fold_mixed_script(t)) == t):
             break
-        t = _layout(t, fix)
+        t, settled = _layout(t, fix)
     return t
 
 
@@ -224,7 +225,10 @@ _BLANK_LINES = re.compile(r"\n{3,}")
 _SPACE_RUN = re.compile(r"[ ]{2,}")
 
 
-def _layout(t: str, fix=_fix_ocr) -> str:
+def _layout(t: str, fix=_fix_ocr) -> tuple[str, bool]:
+    """One normalisation pass over translated, composed text; and whether its letter steps
+    (mixed-script folding, then ``fix``) are settled: they changed nothing, and nothing changed
+    after them, so on the pass's result they change nothing either."""
     # (each substitution only where a plain substring test finds something to replace: most
     # texts have none of these, and the test is much faster than a regex scan)
     if " \n" in t:
@@ -234,11 +238,18 @@ def _layout(t: str, fix=_fix_ocr) -> str:
         t = _INDENT.sub("\n", t)  # indentation marks paragraphs; read it, then drop it
     if "\n\n\n" in t:
         t = _BLANK_LINES.sub("\n\n", t)
-    t = _fold_mixed_script(t)
-    t = fix(t)
+    # Stripped before the letter steps and the space step, not after: they only rewrite letters
+    # inside words and runs of spaces, so the result is the same; and the text the letter steps
+    # read is then the pass's result whenever they and the space step change nothing -- which
+    # spares _normalize a second run of both to check (they are most of a pass's time).
+    t = t.strip()
+    letters = fix(_fold_mixed_script(t))
+    settled = letters == t
+    t = letters
     if "  " in t:
         t = _SPACE_RUN.sub(" ", t)
-    return t.strip()
+        settled = False
+    return t, settled
 
 
 # --- sentences ---------------------------------------------------------------------------
