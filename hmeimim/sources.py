@@ -301,14 +301,7 @@ def _token_keys(tok: str, lang: str) -> tuple[str, ...]:
     low = tok.casefold().translate(_APOS)
     keys = [low]
     if tok[:1].isalpha():
-        # _lemma(tok, lang), without filling its cache (the caller caches the keys)
-        if lang not in _LEMMA_LANGS:
-            lem = low
-        elif not _table_ok(lang):
-            lem = _fold(_simplemma_raw(tok, lang))
-        else:
-            r = _form_raw(tok, lang)
-            lem = low if r is None else _fold(r)
+        lem = _lemma.__wrapped__(tok, lang)  # not through its cache: this function caches the keys
         if lem != low:
             keys.append(lem)
         if _is_cyrillic(tok) and _is_cap(tok):
