@@ -198,12 +198,13 @@ class TableSink:
             if _is_our_temp(p.name, _known_table_names()):
                 _unlink(p)
         self.rows: dict[str, int] = {}
-        self._runs: dict[str, list[list]] = {}      # name -> [[temp path, ParquetWriter or None]]
+        self._runs: dict[str, list[list]] = {}      # name -> [[temp path, ParquetWriter, None (not open yet) or False (closed)]]
         self._schema: dict[str, object] = {}
         self._key: dict[str, list[str]] = {}
         self._last: dict[str, tuple] = {}
         self._empty: dict[str, pd.DataFrame] = {}
         self._frames: dict[str, pd.DataFrame] = {}
+        self._drops: dict[str, list[tuple[int, str, frozenset]]] = {}  # name -> (runs then, column, values)
         self._done = False
 
     # -- writing --------------------------------------------------------------------------
@@ -221,9 +222,10 @@ class TableSink:
         runs = self._runs.setdefault(name, [])
         k = self._key.get(name)
         first = tuple(df[c].iloc[0] for c in k) if k else None
-        if not runs or (k and name in self._last and first < self._last[name]):
-            if runs:
+        if not runs or runs[-1][1] is False or (k and name in self._last and first < self._last[name]):
+            if runs and runs[-1][1]:
                 runs[-1][1].close()
+                runs[-1][1] = False
             fd, tmp = tempfile.mkstemp(prefix=f".{name}.{self.fmt}.", suffix=".spill.part", dir=self.out)
             os.close(fd)
             runs.append([tmp, None])
@@ -238,6 +240,35 @@ class TableSink:
         if run[1] is None:
             run[1] = pq.ParquetWriter(run[0], self._schema[name])
         run[1].write_table(table)
+
+    def drop(self, name: str, column: str, values) -> int:
+        """Leave out of table ``name`` the rows written so far whose ``column`` is in ``values``
+        (rows written after this call are kept); returns how many rows that leaves out. For
+        rows that are to be written again, differently (articles extracted anew).
+
+        >>> import tempfile, pandas as pd
+        >>> with tempfile.TemporaryDirectory() as d, TableSink(d, "csv") as sink:
+        ...     sink.write("t", pd.DataFrame({"article_id": ["a", "b"], "n": [1, 2]}), key=["article_id"])
+        ...     sink.drop("t", "article_id", {"a"})
+        ...     sink.write("t", pd.DataFrame({"article_id": ["a"], "n": [3]}))
+        ...     print(sink.read("t").values.tolist(), sink.rows["t"])
+        1
+        [['a', 3], ['b', 2]] 2
+        """
+        import pyarrow.compute as pc
+        import pyarrow.parquet as pq
+
+        values = frozenset(values)
+        paths = self._close_runs(name)
+        if not paths or not values:
+            return 0
+        gone = 0
+        for path in paths:
+            col = pq.read_table(path, columns=[column]).column(0)
+            gone += int(pc.sum(pc.is_in(col, value_set=pa_array(values, col.type))).as_py() or 0)
+        self._drops.setdefault(name, []).append((len(paths), column, values))
+        self.rows[name] -= gone
+        return gone
 
     def put(self, name: str, df: pd.DataFrame) -> None:
         """A whole table at once (kept as it is until :meth:`commit`)."""
@@ -256,11 +287,26 @@ class TableSink:
     def _close_runs(self, name: str) -> list[str]:
         paths = []
         for run in self._runs.get(name, []):
-            if run[1] is not None:
+            if run[1]:
                 run[1].close()
-                run[1] = None
+                run[1] = False  # closed for good: a later write starts a new run
             paths.append(run[0])
         return paths
+
+    def _run_stream(self, name: str, i: int, path: str, columns=None):
+        """The chunks of run ``i`` of ``name``, without the rows a later :meth:`drop` left out."""
+        drops = [(c, v) for n, c, v in self._drops.get(name, ()) if i < n]
+        if not drops:
+            return _run_chunks(path, columns)
+        extra = [c for c, _ in drops if columns is not None and c not in columns]
+        cols = None if columns is None else list(columns) + extra
+
+        def filtered():
+            for df in _run_chunks(path, cols):
+                for c, v in drops:
+                    df = df[~df[c].isin(v)]
+                yield df[columns] if columns is not None else df
+        return filtered()
 
     def _chunks(self, name: str, columns=None):
         """The rows of a spilled table in key order, as DataFrames of SINK_CHUNK_ROWS rows (the
@@ -270,7 +316,7 @@ class TableSink:
             empty = self._empty.get(name, pd.DataFrame())
             yield empty[columns] if columns else empty
             return
-        streams = [_run_chunks(p, columns) for p in paths]
+        streams = [self._run_stream(name, i, p, columns) for i, p in enumerate(paths)]
         if len(streams) == 1:
             yield from _rechunk(streams[0], SINK_CHUNK_ROWS)
         else:
@@ -331,7 +377,7 @@ class TableSink:
     def _cleanup(self) -> None:
         for name in list(self._runs):
             for run in self._runs[name]:
-                if run[1] is not None:
+                if run[1]:
                     try:
                         run[1].close()
                     except Exception:
@@ -345,6 +391,12 @@ class TableSink:
     def __exit__(self, exc_type, *exc) -> None:
         if exc_type is not None or not self._done:
             self.abort()
+
+
+def pa_array(values, type_):
+    import pyarrow as pa
+
+    return pa.array(sorted(values), type=type_)
 
 
 def _run_chunks(path: str, columns=None):

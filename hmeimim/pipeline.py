@@ -266,6 +266,18 @@ def _docs(articles: pd.DataFrame, sentences: pd.DataFrame, ref_year: int | None)
                   tuple(by_article.get(r.article_id, ())), repairs)
 
 
+def metadata_year(plan: "Plan") -> int | None:
+    """The reference year the metadata foretells: the most common year of the ``published``
+    dates it gives the planned files (ties to the later year), or None. Undated articles are
+    extracted with it in the first pass; if the corpus's reference year turns out otherwise,
+    they are extracted again."""
+    years = Counter(int(m["published"][:4]) for _, _, m in plan.jobs
+                    if isinstance(m.get("published"), str) and m["published"][:4].isdigit())
+    if not years:
+        return None
+    return max(years.items(), key=lambda kv: (kv[1], kv[0]))[0]
+
+
 def reference_year(articles: pd.DataFrame) -> int | None:
     """The corpus's reference year: the most common publication year of its dated articles
     (ties to the later year), assumed for year-less dates in undated articles."""
@@ -296,6 +308,7 @@ class Part:
     held: list[tuple[dict, list]] = field(default_factory=list)
     undated: list[str] = field(default_factory=list)
     cpu: dict[str, float] = field(default_factory=dict)
+    assumed_year: int | None = None                # the undated articles were extracted with this year
 
 
 def _extraction_frames(results: Iterable) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
@@ -311,15 +324,17 @@ def _extraction_frames(results: Iterable) -> tuple[pd.DataFrame, pd.DataFrame, p
 
 
 def process_files(jobs: list, extract: bool = True, ref_year: int | None = None,
-                  hold: frozenset = frozenset()) -> Part:
+                  hold: frozenset = frozenset(), assume_year: int | None = None) -> Part:
     """Ingest a batch of files (:class:`Plan` jobs) and, with ``extract``, find the sources,
     flights and claims of each article, in one task: the text never travels back and forth
     between processes, and the rows come back as compact DataFrames, not Python dicts.
 
-    Undated articles are extracted here only when ``ref_year`` is given (their year-less dates
-    depend on the corpus's reference year); files whose stem is in ``hold`` (an id that another
-    file also has) are returned raw, for the corpus-wide check. Pure and picklable, for any
-    :data:`Mapper`."""
+    Undated articles depend on the corpus's reference year (for their year-less dates): they are
+    extracted here with ``ref_year`` when it is given, else with ``assume_year`` (the year the
+    caller expects the reference year to be; ``part.assumed_year`` records it and ``part.undated``
+    lists them, to be extracted again if the guess proves wrong), else not at all (listed in
+    ``part.undated``). Files whose stem is in ``hold`` (an id that another file also has) are
+    returned raw, for the corpus-wide check. Pure and picklable, for any :data:`Mapper`."""
     import time
 
     c0 = time.process_time()
@@ -341,10 +356,12 @@ def process_files(jobs: list, extract: bool = True, ref_year: int | None = None,
     c1 = time.process_time()
     part = Part(articles, sentences, None, None, None, rejects, ids, dup_keys, held, cpu={"ingest": c1 - c0})
     if extract:
-        dated = articles if ref_year is not None else articles[articles["published"].notna()]
+        year = ref_year if ref_year is not None else assume_year
+        todo = articles if year is not None else articles[articles["published"].notna()]
         part.undated = [] if ref_year is not None else articles.loc[articles["published"].isna(), "article_id"].tolist()
+        part.assumed_year = assume_year if ref_year is None and part.undated else None
         part.sources, part.flights, part.claims = _extraction_frames(
-            _extract_batch(list(_docs(dated, sentences, ref_year))))
+            _extract_batch(list(_docs(todo, sentences, year))))
         part.cpu["extract"] = time.process_time() - c1
     return part
 
@@ -468,7 +485,8 @@ def load_corpus(path: str | os.PathLike, metadata: str | os.PathLike | None = No
 
     stems = Counter(p.stem for p, _, _ in plan.jobs)
     hold = frozenset(k for k, v in stems.items() if v > 1)
-    fn = functools.partial(process_files, extract=extract, ref_year=ref_year, hold=hold)
+    fn = functools.partial(process_files, extract=extract, ref_year=ref_year, hold=hold,
+                           assume_year=None if ref_year is not None else metadata_year(plan))
     batches = _batches(plan.jobs, workers)
     t = time.perf_counter()
     try:
@@ -499,6 +517,7 @@ def assemble_parts(plan: Plan, parts: Iterable[Part], *, extract: bool = True, r
     seen_ids: dict[str, str] = {}
     dup_keys: list = []
     pending: list[str] = []
+    assumed: list[tuple[int, list[str]]] = []   # (year, undated articles extracted with it)
     held_rows, held_sents = [], []
     cpu: Counter = Counter()
     for part in parts:
@@ -512,7 +531,10 @@ def assemble_parts(plan: Plan, parts: Iterable[Part], *, extract: bool = True, r
             held_sents.extend(sents)
             pending.append(row["article_id"])
         dup_keys += part.dup_keys
-        pending += part.undated
+        if part.assumed_year is not None:
+            assumed.append((part.assumed_year, part.undated))
+        else:
+            pending += part.undated
         for t in frames:
             frames[t].append(getattr(part, t))
         cpu.update(part.cpu)
@@ -520,8 +542,8 @@ def assemble_parts(plan: Plan, parts: Iterable[Part], *, extract: bool = True, r
             _to_sink(sink, ("sources", "flights", "claims"), (part.sources, part.flights, part.claims))
             _to_sink(sink, ("sentences",), (part.sentences,), key=SENTENCE_KEY)
             # only the sentences of the articles still to extract stay in memory
-            frames["sentences"][-1] = (part.sentences[part.sentences["article_id"].isin(set(part.undated))]
-                                       if part.undated else None)
+            later = set(part.undated) if part.assumed_year is None else set()
+            frames["sentences"][-1] = part.sentences[part.sentences["article_id"].isin(later)] if later else None
             part.sources = part.flights = part.claims = part.sentences = None
             for t in ("sources", "flights", "claims"):
                 frames[t].clear()
@@ -550,9 +572,21 @@ def assemble_parts(plan: Plan, parts: Iterable[Part], *, extract: bool = True, r
     if ref_year is not None:
         corpus.ref_year = int(ref_year)
     if extract:
+        # undated articles extracted with a year that proved not to be the reference year: again
+        redo = {aid for year, ids in assumed if year != corpus.ref_year for aid in ids}
+        if redo:
+            pending += sorted(redo)
+            for t in ("sources", "flights", "claims"):
+                if sink is not None:
+                    sink.drop(t, "article_id", redo)
+                frames[t] = [f[~f["article_id"].isin(redo)] for f in frames[t] if f is not None]
         if pending:
             sub = articles[articles["article_id"].isin(set(pending))]
             subs = sentences[sentences["article_id"].isin(set(pending))]
+            if redo and sink is not None:  # their sentences went to the sink: split them again
+                subs = _concat([subs, _sentence_frame(
+                    [(r.article_id, i, a, b, r.text[a:b]) for r in sub[sub["article_id"].isin(redo)].itertuples()
+                     for i, (a, b) in enumerate(split_sentences(r.text))])], "sentences", SENTENCE_KEY, False)
             for frames_late, seconds in _extract_in_waves(_docs(sub, subs, corpus.ref_year), len(sub), run, workers):
                 cpu["extract"] += seconds  # in whichever process ran the batch
                 if sink is not None:
