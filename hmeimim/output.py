@@ -172,8 +172,10 @@ class TableSink:
     spill file (Parquet) in the output folder; a batch that comes before the rows already
     written starts a new sorted run. ``commit()`` merges the runs in key order, streaming, a
     chunk at a time, into ``<out>/<name>.<fmt>`` (fixed-size row groups or CSV chunks, so the
-    files do not depend on batching or worker count), renames all tables into place and removes
-    stale tables of the format; ``abort()`` (or an error in ``commit``) removes every temporary
+    files do not depend on batching or worker count; a Parquet table whose batches all came in
+    order is written so from the start, and its spill file becomes the table with no second
+    pass), renames all tables into place and removes stale tables of the format; ``drop(name,
+    column, values)`` leaves out rows already written; ``abort()`` (or an error in ``commit``) removes every temporary
     file and leaves the folder as it was. Use as a context manager: leaving the block by an
     exception, or without a commit, aborts.
 
@@ -238,7 +240,7 @@ class TableSink:
             table = table.cast(self._schema[name])
         run = runs[-1]
         if run[1] is None:
-            run[1] = pq.ParquetWriter(run[0], self._schema[name])
+            run[1] = _GroupWriter(run[0], self._schema[name])
         run[1].write_table(table)
 
     def drop(self, name: str, column: str, values) -> int:
@@ -293,6 +295,11 @@ class TableSink:
             paths.append(run[0])
         return paths
 
+    def _final_run(self, name: str) -> bool:
+        """Table ``name`` is one sorted run with nothing left out (its row groups are already
+        SINK_CHUNK_ROWS rows: :class:`_GroupWriter`)."""
+        return len(self._runs.get(name, ())) == 1 and not self._drops.get(name) and bool(self._close_runs(name))
+
     def _run_stream(self, name: str, i: int, path: str, columns=None):
         """The chunks of run ``i`` of ``name``, without the rows a later :meth:`drop` left out."""
         drops = [(c, v) for n, c, v in self._drops.get(name, ()) if i < n]
@@ -334,6 +341,13 @@ class TableSink:
                 path = self.out / f"{name}.{self.fmt}"
                 fd, tmp = _temp_for(path)
                 pending.append((tmp, path))
+                if self.fmt == "parquet" and name not in self._frames and self._final_run(name):
+                    # one sorted run, nothing left out: its file is the table as commit would write it
+                    os.close(fd)
+                    run = self._runs.pop(name)[0]
+                    os.replace(run[0], tmp)
+                    _fsync_file(tmp)
+                    continue
                 chunks = _split(self._frames[name], SINK_CHUNK_ROWS) if name in self._frames else self._chunks(name)
                 with os.fdopen(fd, "wb") as fh:
                     if self.fmt == "csv":
@@ -343,7 +357,9 @@ class TableSink:
                     else:
                         writer = None
                         for df in chunks:
-                            t = pa.Table.from_pandas(df, preserve_index=False)
+                            # contiguous arrays (a chunk of an Arrow-backed column may hold
+                            # several pieces): the pages, hence the bytes, do not depend on them
+                            t = pa.Table.from_pandas(df, preserve_index=False).combine_chunks()
                             writer = writer or pq.ParquetWriter(fh, t.schema)
                             writer.write_table(t.cast(writer.schema) if t.schema != writer.schema else t)
                         if writer is not None:
@@ -391,6 +407,53 @@ class TableSink:
     def __exit__(self, exc_type, *exc) -> None:
         if exc_type is not None or not self._done:
             self.abort()
+
+
+class _GroupWriter:
+    """A Parquet writer whose row groups are SINK_CHUNK_ROWS rows however the rows come (the
+    last one shorter): a sorted run's file is then the very table :meth:`TableSink.commit`
+    would write from it."""
+
+    def __init__(self, path: str, schema):
+        import pyarrow.parquet as pq
+
+        self._writer = pq.ParquetWriter(path, schema)
+        self._buf: list = []
+        self._rows = 0
+
+    def write_table(self, table) -> None:
+        import pyarrow as pa
+
+        self._buf.append(table)
+        self._rows += table.num_rows
+        if self._rows >= SINK_CHUNK_ROWS:
+            whole = pa.concat_tables(self._buf)
+            n = self._rows - self._rows % SINK_CHUNK_ROWS
+            for i in range(0, n, SINK_CHUNK_ROWS):
+                self._group(whole.slice(i, SINK_CHUNK_ROWS))
+            rest = whole.slice(n)
+            self._buf, self._rows = ([rest] if rest.num_rows else []), rest.num_rows
+
+    def _group(self, table) -> None:
+        # contiguous arrays, one write per row group: the bytes commit's writer gives (the
+        # writer's pages follow the chunks it is handed)
+        self._writer.write_table(table.combine_chunks())
+
+    def close(self) -> None:
+        import pyarrow as pa
+
+        if self._buf:
+            self._group(pa.concat_tables(self._buf))
+            self._buf, self._rows = [], 0
+        self._writer.close()
+
+
+def _fsync_file(path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def pa_array(values, type_):
