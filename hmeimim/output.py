@@ -15,6 +15,7 @@ timestamps, ``\\n`` line ends, UTF-8.
 """
 from __future__ import annotations
 
+import itertools
 import os
 import tempfile
 from pathlib import Path
@@ -221,6 +222,12 @@ class TableSink:
         self._empty.setdefault(name, df.iloc[:0])
         if not len(df):
             return
+        # the Arrow table first: a batch that cannot be converted leaves no empty run behind
+        table = pa.Table.from_pandas(df, preserve_index=False)
+        if name not in self._schema:
+            self._schema[name] = table.schema
+        elif table.schema != self._schema[name]:
+            table = table.cast(self._schema[name])
         runs = self._runs.setdefault(name, [])
         k = self._key.get(name)
         first = tuple(df[c].iloc[0] for c in k) if k else None
@@ -233,11 +240,6 @@ class TableSink:
             runs.append([tmp, None])
         if k:
             self._last[name] = tuple(df[c].iloc[-1] for c in k)
-        table = pa.Table.from_pandas(df, preserve_index=False)
-        if name not in self._schema:
-            self._schema[name] = table.schema
-        elif table.schema != self._schema[name]:
-            table = table.cast(self._schema[name])
         run = runs[-1]
         if run[1] is None:
             run[1] = _GroupWriter(run[0], self._schema[name])
@@ -265,8 +267,12 @@ class TableSink:
         if not paths or not values:
             return 0
         gone = 0
-        for path in paths:
-            col = pq.read_table(path, columns=[column]).column(0)
+        for i, path in enumerate(paths):
+            earlier = [(c, v) for n, c, v in self._drops.get(name, ()) if i < n]
+            t = pq.read_table(path, columns=list(dict.fromkeys([column] + [c for c, _ in earlier])))
+            for c, v in earlier:  # rows an earlier drop left out are not counted twice
+                t = t.filter(pc.invert(pc.is_in(t[c], value_set=pa_array(v, t[c].type))))
+            col = t[column]
             gone += int(pc.sum(pc.is_in(col, value_set=pa_array(values, col.type))).as_py() or 0)
         self._drops.setdefault(name, []).append((len(paths), column, values))
         self.rows[name] -= gone
@@ -325,9 +331,18 @@ class TableSink:
             return
         streams = [self._run_stream(name, i, p, columns) for i, p in enumerate(paths)]
         if len(streams) == 1:
-            yield from _rechunk(streams[0], SINK_CHUNK_ROWS)
-        else:
-            yield from _rechunk(_merge_sorted(streams, self._key[name]), SINK_CHUNK_ROWS)
+            rows = streams[0]
+        elif name in self._key:
+            rows = _merge_sorted(streams, self._key[name])
+        else:  # no key: the rows in the order they were written
+            rows = itertools.chain.from_iterable(streams)
+        out = False
+        for df in _rechunk(rows, SINK_CHUNK_ROWS):
+            out = True
+            yield df
+        if not out:  # every row was dropped: the table with its columns
+            empty = self._empty.get(name, pd.DataFrame())
+            yield empty[columns] if columns else empty
 
     def commit(self) -> list[Path]:
         """Write every table under its final name, all or nothing; returns the paths."""
@@ -344,8 +359,8 @@ class TableSink:
                 if self.fmt == "parquet" and name not in self._frames and self._final_run(name):
                     # one sorted run, nothing left out: its file is the table as commit would write it
                     os.close(fd)
-                    run = self._runs.pop(name)[0]
-                    os.replace(run[0], tmp)
+                    os.replace(self._runs[name][0][0], tmp)
+                    del self._runs[name]  # (only once moved: until then abort removes it)
                     _fsync_file(tmp)
                     continue
                 chunks = _split(self._frames[name], SINK_CHUNK_ROWS) if name in self._frames else self._chunks(name)

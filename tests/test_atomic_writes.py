@@ -2,6 +2,8 @@
 final name and no temporary files, and a re-run replaces an existing output folder cleanly."""
 from __future__ import annotations
 
+import os
+
 import pandas as pd
 import pytest
 
@@ -212,3 +214,69 @@ def test_sink_merges_many_interleaved_runs_as_a_stable_sort(tmp_path, monkeypatc
     got = pd.read_parquet(tmp_path / "claims.parquet")
     want = df.sort_values(["article_id", "start"], kind="stable").reset_index(drop=True)
     pd.testing.assert_frame_equal(got, want)
+
+
+# -- TableSink.drop and the run states: a reviewer's cases ------------------------------------
+
+K = ["article_id"]
+
+
+def _t(ids, n0=0):
+    return pd.DataFrame({"article_id": pd.array(ids, dtype="str"), "n": list(range(n0, n0 + len(ids)))})
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_sink_drop_of_every_row_leaves_an_empty_table_with_its_columns(tmp_path, fmt):
+    with output.TableSink(tmp_path, fmt) as sink:
+        sink.write("t", _t(["a", "b"]), key=K)
+        assert sink.drop("t", "article_id", {"a", "b"}) == 2
+        sink.write("t", _t([]), key=K)
+        assert sink.read("t").columns.tolist() == ["article_id", "n"] and sink.rows["t"] == 0
+        sink.commit()
+    back = pd.read_parquet(tmp_path / "t.parquet") if fmt == "parquet" else pd.read_csv(tmp_path / "t.csv")
+    assert back.columns.tolist() == ["article_id", "n"] and back.empty
+
+
+def test_sink_without_a_key_keeps_write_order_across_runs(tmp_path):
+    with output.TableSink(tmp_path, "parquet") as sink:
+        sink.write("t", _t(["b", "a"]))
+        sink.drop("t", "article_id", {"a"})
+        sink.write("t", _t(["c", "a"], 5))
+        assert sink.read("t")["article_id"].tolist() == ["b", "c", "a"]
+        sink.commit()
+    assert pd.read_parquet(tmp_path / "t.parquet")["n"].tolist() == [0, 5, 6]
+
+
+def test_sink_overlapping_drops_count_each_row_once(tmp_path):
+    with output.TableSink(tmp_path, "parquet") as sink:
+        sink.write("t", _t(["a", "b", "c"]), key=K)
+        assert sink.drop("t", "article_id", {"a"}) == 1
+        assert sink.drop("t", "article_id", {"a", "b"}) == 1
+        assert sink.rows["t"] == len(sink.read("t")) == 1
+
+
+def test_sink_a_batch_that_cannot_be_written_leaves_no_table(tmp_path):
+    with output.TableSink(tmp_path, "parquet") as sink:
+        with pytest.raises(Exception):
+            sink.write("t", pd.DataFrame({"article_id": ["a"], "n": [object()]}), key=K)
+        assert not [p for p in tmp_path.iterdir() if p.name.startswith(".t.")]  # no empty run
+        sink.write("t", _t(["b"]), key=K)
+        sink.commit()
+    assert pd.read_parquet(tmp_path / "t.parquet")["article_id"].tolist() == ["b"]
+
+
+def test_sink_commit_failing_at_the_rename_leaves_no_spill(tmp_path, monkeypatch):
+    real = os.replace
+
+    def fail_on_spill(a, b):
+        if str(a).endswith(".spill.part"):
+            raise OSError("disk gone")
+        return real(a, b)
+
+    with pytest.raises(OSError):
+        with output.TableSink(tmp_path, "parquet") as sink:
+            sink.write("t", _t(["a"]), key=K)
+            monkeypatch.setattr(output.os, "replace", fail_on_spill)
+            sink.commit()
+    monkeypatch.undo()
+    assert list(tmp_path.iterdir()) == []
