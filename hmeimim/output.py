@@ -175,9 +175,9 @@ class TableSink:
     chunk at a time, into ``<out>/<name>.<fmt>`` (fixed-size row groups or CSV chunks, so the
     files do not depend on batching or worker count; a Parquet table whose batches all came in
     order is written so from the start, and its spill file becomes the table with no second
-    pass), renames all tables into place and removes stale tables of the format; ``drop(name,
-    column, values)`` leaves out rows already written; ``abort()`` (or an error in ``commit``) removes every temporary
-    file and leaves the folder as it was. Use as a context manager: leaving the block by an
+    pass), renames all tables into place and removes stale tables of the format. ``drop(name,
+    column, values)`` leaves out rows already written. ``abort()`` (or an error in ``commit``)
+    removes every temporary file and leaves the folder as it was. Use as a context manager: leaving the block by an
     exception, or without a commit, aborts.
 
     >>> import tempfile, pandas as pd
@@ -201,7 +201,8 @@ class TableSink:
             if _is_our_temp(p.name, _known_table_names()):
                 _unlink(p)
         self.rows: dict[str, int] = {}
-        self._runs: dict[str, list[list]] = {}      # name -> [[temp path, ParquetWriter, None (not open yet) or False (closed)]]
+        # name -> [[temp path, writer]]; the writer is None before the first rows, False once closed
+        self._runs: dict[str, list[list]] = {}
         self._schema: dict[str, object] = {}
         self._key: dict[str, list[str]] = {}
         self._last: dict[str, tuple] = {}
@@ -259,21 +260,13 @@ class TableSink:
         1
         [['a', 3], ['b', 2]] 2
         """
-        import pyarrow.compute as pc
-        import pyarrow.parquet as pq
-
         values = frozenset(values)
         paths = self._close_runs(name)
         if not paths or not values:
             return 0
-        gone = 0
-        for i, path in enumerate(paths):
-            earlier = [(c, v) for n, c, v in self._drops.get(name, ()) if i < n]
-            t = pq.read_table(path, columns=list(dict.fromkeys([column] + [c for c, _ in earlier])))
-            for c, v in earlier:  # rows an earlier drop left out are not counted twice
-                t = t.filter(pc.invert(pc.is_in(t[c], value_set=pa_array(v, t[c].type))))
-            col = t[column]
-            gone += int(pc.sum(pc.is_in(col, value_set=pa_array(values, col.type))).as_py() or 0)
+        # counted on what is left of each run (rows an earlier drop left out are not counted twice)
+        gone = sum(int(df[column].isin(values).sum())
+                   for i, path in enumerate(paths) for df in self._run_stream(name, i, path, [column]))
         self._drops.setdefault(name, []).append((len(paths), column, values))
         self.rows[name] -= gone
         return gone
@@ -325,22 +318,16 @@ class TableSink:
         """The rows of a spilled table in key order, as DataFrames of SINK_CHUNK_ROWS rows (the
         sorted runs merged a chunk at a time)."""
         paths = self._close_runs(name)
-        if not paths:
-            empty = self._empty.get(name, pd.DataFrame())
-            yield empty[columns] if columns else empty
-            return
         streams = [self._run_stream(name, i, p, columns) for i, p in enumerate(paths)]
-        if len(streams) == 1:
-            rows = streams[0]
-        elif name in self._key:
+        if len(streams) > 1 and name in self._key:
             rows = _merge_sorted(streams, self._key[name])
-        else:  # no key: the rows in the order they were written
+        else:  # one run, none, or no key: the rows in the order they were written
             rows = itertools.chain.from_iterable(streams)
         out = False
         for df in _rechunk(rows, SINK_CHUNK_ROWS):
             out = True
             yield df
-        if not out:  # every row was dropped: the table with its columns
+        if not out:  # no rows (none written, or all dropped): the table with its columns
             empty = self._empty.get(name, pd.DataFrame())
             yield empty[columns] if columns else empty
 
@@ -469,12 +456,6 @@ def _fsync_file(path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
-
-
-def pa_array(values, type_):
-    import pyarrow as pa
-
-    return pa.array(sorted(values), type=type_)
 
 
 def _run_chunks(path: str, columns=None):

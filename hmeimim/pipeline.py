@@ -173,8 +173,12 @@ def _ingest_one(args: tuple[Path, Path, dict]) -> tuple[dict | None, tuple[str, 
         return None, (rel, str(e)), []
     except Exception as e:  # a defect in a parser must cost one file, not the run
         return None, (rel, f"could not be read ({type(e).__name__}: {e})"), []
-    sents = [(row["article_id"], i, s, e, row["text"][s:e]) for i, (s, e) in enumerate(split_sentences(row["text"]))]
-    return row, None, sents
+    return row, None, _sentence_rows(row["article_id"], row["text"])
+
+
+def _sentence_rows(article_id: str, text: str) -> list[tuple]:
+    """The ``sentences`` rows of one article's normalised text."""
+    return [(article_id, i, s, e, text[s:e]) for i, (s, e) in enumerate(split_sentences(text))]
 
 
 def _extract_one(doc: Doc) -> tuple[list[dict], list[dict], list[dict]]:
@@ -271,17 +275,18 @@ def metadata_year(plan: "Plan") -> int | None:
     dates it gives the planned files (ties to the later year), or None. Undated articles are
     extracted with it in the first pass; if the corpus's reference year turns out otherwise,
     they are extracted again."""
-    years = Counter(int(m["published"][:4]) for _, _, m in plan.jobs
-                    if isinstance(m.get("published"), str) and m["published"][:4].isdigit())
-    if not years:
-        return None
-    return max(years.items(), key=lambda kv: (kv[1], kv[0]))[0]
+    return _most_common_year(m.get("published") for _, _, m in plan.jobs)
 
 
 def reference_year(articles: pd.DataFrame) -> int | None:
     """The corpus's reference year: the most common publication year of its dated articles
     (ties to the later year), assumed for year-less dates in undated articles."""
-    years = Counter(int(p[:4]) for p in articles["published"].dropna() if isinstance(p, str) and p)
+    return _most_common_year(articles["published"].dropna())
+
+
+def _most_common_year(dates: Iterable) -> int | None:
+    """The most common year of ISO ``dates`` (other values skipped), ties to the later; or None."""
+    years = Counter(int(d[:4]) for d in dates if isinstance(d, str) and d[:4].isdigit())
     if not years:
         return None
     return max(years.items(), key=lambda kv: (kv[1], kv[0]))[0]
@@ -584,9 +589,9 @@ def assemble_parts(plan: Plan, parts: Iterable[Part], *, extract: bool = True, r
             sub = articles[articles["article_id"].isin(set(pending))]
             subs = sentences[sentences["article_id"].isin(set(pending))]
             if redo and sink is not None:  # their sentences went to the sink: split them again
-                subs = _concat([subs, _sentence_frame(
-                    [(r.article_id, i, a, b, r.text[a:b]) for r in sub[sub["article_id"].isin(redo)].itertuples()
-                     for i, (a, b) in enumerate(split_sentences(r.text))])], "sentences", SENTENCE_KEY, False)
+                again = [x for r in sub[sub["article_id"].isin(redo)].itertuples()
+                         for x in _sentence_rows(r.article_id, r.text)]
+                subs = _concat([subs, _sentence_frame(again)], "sentences", SENTENCE_KEY, False)
             for frames_late, seconds in _extract_in_waves(_docs(sub, subs, corpus.ref_year), len(sub), run, workers):
                 cpu["extract"] += seconds  # in whichever process ran the batch
                 if sink is not None:
