@@ -1505,9 +1505,14 @@ def _facts(v) -> dict:
         return {}
 
 
+#: parsed facts kept at once (a parsed claim takes kilobytes: all of them would be gigabytes)
+_FACTS_CACHED = 8192
+
+
 class _Columns(dict):
     """The claims as plain Python lists (scalar access to a DataFrame costs microseconds each),
-    converted on first access of each column, and their parsed facts (:meth:`facts`)."""
+    converted on first access of each column, and the parsed facts of the claims in use
+    (:meth:`facts`)."""
 
     def __init__(self, claims: pd.DataFrame):
         super().__init__()
@@ -1526,13 +1531,17 @@ class _Columns(dict):
         return out
 
     def facts(self, k: int, key: str | None = None):
-        """The parsed facts of claim ``k`` (parsed once), or just their ``key`` (None when absent;
-        facts whose text does not name the key are not parsed at all)."""
+        """The parsed facts of claim ``k`` (kept for the next calls, up to ``_FACTS_CACHED``
+        claims), or just their ``key`` (None when absent; facts whose text does not name the key
+        are not parsed at all)."""
         if key is not None:
             return self.facts(k).get(key) if f'"{key}"' in self["facts"][k] else None
-        if k not in self._facts:
-            self._facts[k] = _facts(self["facts"][k])
-        return self._facts[k]
+        got = self._facts.get(k)
+        if got is None:
+            if len(self._facts) >= _FACTS_CACHED:
+                self._facts.clear()  # (the passes go cluster by cluster or claim by claim)
+            got = self._facts[k] = _facts(self["facts"][k])
+        return got
 
 
 def _columns(claims: pd.DataFrame) -> dict[str, list]:
@@ -2033,6 +2042,55 @@ def _token_label(tok: str) -> str:
     return f"{names.get(typ, typ)} {val}"
 
 
+def _prefix_terms(q, threshold: float) -> tuple[np.ndarray, np.ndarray]:
+    """(row, term) of each row's heaviest terms of ``q`` (rows L2-normalised, entries >= 0): the
+    fewest without which the rest of the row weighs less than ``threshold``. By Cauchy-Schwarz a
+    row shares one of them with any unit vector it has a cosine of ``threshold`` or more with
+    (the bound is lowered by a thousandth, far more than float32 rounding)."""
+    rows = np.repeat(np.arange(q.shape[0], dtype=np.int64), np.diff(q.indptr))
+    order = np.lexsort((-q.data, rows))             # each row's entries, heaviest first
+    sq = q.data[order].astype(np.float64) ** 2
+    after = np.cumsum(sq[::-1])[::-1]               # this entry and all after it, to the end
+    row_end = np.zeros(q.shape[0] + 1)
+    row_end[:-1] = np.r_[after, 0.0][q.indptr[1:]]  # what lies beyond each row's last entry
+    rest = after - row_end[rows[order]]             # this entry and the rest of its row
+    keep = rest >= (threshold * 0.999) ** 2
+    return rows[order][keep], q.indices[order][keep].astype(np.int64)
+
+
+def _pairs_at_least(q, m, threshold: float, budget: int) -> tuple[np.ndarray, np.ndarray]:
+    """(row of ``q``, row of ``m``) of the entries of ``q @ m.T`` that are >= ``threshold``
+    (``q``'s and ``m``'s rows L2-normalised, entries >= 0), with the same values, hence the same
+    pairs, as the whole product -- which grows with the square of the corpus -- without computing
+    it: a block of ``q``'s rows is multiplied only by the rows of ``m`` that share one of their
+    :func:`_prefix_terms`, blocks sized so that at most about ``budget`` such rows are gathered.
+    (scipy sums each entry of a product row in the order of the left row's terms, whichever
+    other rows the right-hand side holds.)"""
+    pr, pt = _prefix_terms(q, threshold)
+    postings = m.T.tocsr()                          # term -> rows of m holding it
+    df = np.diff(postings.indptr).astype(np.int64)
+    reach = np.cumsum(np.bincount(pr, weights=df[pt], minlength=q.shape[0]))
+    starts = np.searchsorted(pr, np.arange(q.shape[0] + 1))   # each row's prefix terms in (pr, pt)
+    out_r, out_c = [], []
+    s = 0
+    while s < q.shape[0]:
+        e = max(s + 1, int(np.searchsorted(reach, (reach[s - 1] if s else 0.0) + budget, side="right")))
+        e = min(e, q.shape[0])
+        terms = pt[starts[s]:starts[e]]
+        if len(terms):
+            got = np.concatenate([postings.indices[postings.indptr[t]:postings.indptr[t + 1]]
+                                  for t in np.unique(terms).tolist()])
+            cand = _unique(got.astype(np.int64))
+            prod = (q[s:e] @ m[cand].T).tocoo()
+            hit = prod.data >= threshold
+            out_r.append(prod.row[hit].astype(np.int64) + s)
+            out_c.append(cand[prod.col[hit]])
+        s = e
+    if not out_r:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    return np.concatenate(out_r), np.concatenate(out_c)
+
+
 def _drop_text_antecedents(cands, cl, corpus, tl, cfg):
     """Keep the candidates with no similar sentence (same language) in an earlier article."""
     if not cands or corpus.sentences is None or not len(corpus.sentences):
@@ -2060,12 +2118,11 @@ def _drop_text_antecedents(cands, cl, corpus, tl, cfg):
             keep += items
             continue
         m, q = _tfidf(m, _count_matrix(keys[split:], per_doc[len(docs):], vocabulary)[0])
-        sim = (q @ m.T).tocsr()
+        row, col = _pairs_at_least(q, m, cfg.antecedent_text, cfg.product_budget)
         # an antecedent: a similar sentence of another article, earlier or contemporaneous
-        row = np.repeat(np.arange(len(items)), np.diff(sim.indptr))
         s_art, q_art = s["article_id"], pd.Series([cl["article_id"][k] for k, _ in items], dtype=object)
-        col, row_art = sim.indices, q_art.to_numpy()[row]
-        hit = ((sim.data >= cfg.antecedent_text) & (s_art.to_numpy()[col] != row_art)
+        row_art = q_art.to_numpy()[row]
+        hit = ((s_art.to_numpy()[col] != row_art)
                & ((s_art.map(rank).to_numpy()[col] < q_art.map(rank).to_numpy()[row])
                   | (s_art.map(group).to_numpy()[col] == q_art.map(group).to_numpy()[row])))
         found = np.bincount(row[hit], minlength=len(items)) > 0

@@ -134,6 +134,27 @@ def test_text_candidates_keep_the_best_of_each_row_ties_as_one_product_orders_th
     assert set(zip(i.tolist(), j.tolist())) == _plain_text_pairs(x, cfg)
 
 
+@pytest.mark.parametrize("threshold, budget", [(0.42, 4_000_000), (0.42, 1), (0.1, 300), (0.9, 50), (1.0, 1000)])
+def test_pairs_at_least_a_threshold_are_those_of_the_whole_product(threshold, budget):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    # the antecedent search: candidate sentences against every sentence, pruned and in blocks
+    rng = np.random.default_rng(7)
+    vocab = [f"w{k}" for k in range(40)]
+    zipf = 1 / np.arange(1, 41)   # a few common words in most rows, as in text
+    base = [" ".join(rng.choice(vocab, rng.integers(1, 12), p=zipf / zipf.sum())) for _ in range(300)]
+    docs = [base[k] for k in rng.integers(0, len(base), 1200)]   # repeated rows: cosines of exactly 1
+    m = TfidfVectorizer(sublinear_tf=True).fit(docs)
+    x = m.transform(docs).astype(np.float32)
+    q = m.transform([base[k] for k in rng.integers(0, len(base), 200)] + ["", "w39 w38"]).astype(np.float32)
+    whole = (q @ x.T).tocoo()
+    at_least = whole.data >= threshold
+    expected = set(zip(whole.row[at_least].tolist(), whole.col[at_least].tolist()))
+    r, c = spread._pairs_at_least(q, x, threshold, budget)
+    assert len(r) == len(expected) and set(zip(r.tolist(), c.tolist())) == expected
+    assert expected or threshold == 1.0
+
+
 # --- facts -----------------------------------------------------------------------------------------------------
 
 

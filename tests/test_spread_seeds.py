@@ -161,3 +161,11 @@ def test_spread_tables_are_deterministic_and_match_their_schema(seeds_corpus):
     assert list(ids_) == sorted(ids_) and ids_.iloc[0] == "C0001"
     assert seeds_corpus.claim_mentions["claim_id"].is_unique
     assert set(seeds_corpus.claim_mentions["claim_id"]) == set(seeds_corpus.claims["claim_id"])
+
+
+def test_the_tables_do_not_depend_on_how_many_parsed_facts_are_kept(seeds_corpus, monkeypatch):
+    # parsed facts are dropped and parsed again when the cache is full: no caller may change them
+    monkeypatch.setattr(spread, "_FACTS_CACHED", 1)
+    again = spread.spread_tables(seeds_corpus)
+    for name, df in seeds_corpus.spread.items():
+        pd.testing.assert_frame_equal(df, again[name])
