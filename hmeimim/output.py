@@ -23,7 +23,7 @@ from typing import BinaryIO
 
 import pandas as pd
 
-__all__ = ["write_tables", "read_tables", "atomic_write_bytes", "TableSink", "FORMATS"]
+__all__ = ["write_tables", "read_tables", "atomic_write_bytes", "TableSink", "FORMATS", "available_memory"]
 
 FORMATS = ("csv", "parquet")
 
@@ -69,13 +69,29 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         raise
 
 
-def _serialize(df: pd.DataFrame, fh: BinaryIO, fmt: str) -> None:
-    """Write one table to an open binary file (streamed: no second copy of a big table in memory)."""
+def _serialize(chunks, fh: BinaryIO, fmt: str) -> None:
+    """Write one table, given as consecutive chunks of rows (DataFrames), to an open binary file:
+    CSV with one header, or Parquet with a row group a chunk. :func:`write_tables` and
+    :meth:`TableSink.commit` both write so, in chunks of ``SINK_CHUNK_ROWS`` rows, hence the
+    same bytes for the same table."""
     if fmt == "csv":
-        # errors="backslashreplace": a stray unpaired surrogate must not lose the whole run
-        df.to_csv(fh, index=False, lineterminator="\n", encoding="utf-8", errors="backslashreplace")
-    else:
-        df.to_parquet(fh, index=False, engine="pyarrow")
+        for i, df in enumerate(chunks):
+            # errors="backslashreplace": a stray unpaired surrogate must not lose the whole run
+            df.to_csv(fh, index=False, header=i == 0, lineterminator="\n", encoding="utf-8",
+                      errors="backslashreplace")
+        return
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    writer = None
+    for df in chunks:
+        # contiguous arrays (a chunk of an Arrow-backed column may hold several pieces): the
+        # pages, hence the bytes, do not depend on them
+        t = pa.Table.from_pandas(df, preserve_index=False).combine_chunks()
+        writer = writer or pq.ParquetWriter(fh, t.schema)
+        writer.write_table(t.cast(writer.schema) if t.schema != writer.schema else t)
+    if writer is not None:
+        writer.close()
 
 
 def _known_table_names() -> set[str]:
@@ -97,13 +113,14 @@ def _is_our_temp(name: str, tables: set[str]) -> bool:
     return any(name.startswith(f".{t}.{fmt}.") for t in tables for fmt in FORMATS)
 
 
-def write_tables(tables: dict[str, pd.DataFrame], out: Path, fmt: str = "csv") -> list[Path]:
+def write_tables(tables: dict[str, pd.DataFrame], out: Path, fmt: str = "csv", prune: bool = True) -> list[Path]:
     """Write each table as ``<out>/<name>.<fmt>``, all or nothing; returns the paths written.
 
     Tables are written to hidden temporary files first and renamed into place only when all
     are complete; on any error (or an interrupt) the temporary files are removed and the
-    folder is as it was. Afterwards, tables of this format that an earlier run wrote and this
-    run did not (``<table>.<fmt>`` for the package's table names) are removed."""
+    folder is as it was. Afterwards, with ``prune``, tables of this format that an earlier run
+    wrote and this run did not (``<table>.<fmt>`` for the package's table names) are removed;
+    without it (tables added to those of the same run) the other tables stay."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}: use csv or parquet")
     out = Path(out)
@@ -122,7 +139,7 @@ def write_tables(tables: dict[str, pd.DataFrame], out: Path, fmt: str = "csv") -
             fd, tmp = _temp_for(path)
             pending.append((tmp, path))
             with os.fdopen(fd, "wb") as fh:
-                _serialize(df, fh, fmt)
+                _serialize(_split(df, SINK_CHUNK_ROWS), fh, fmt)
                 fh.flush()
                 os.fsync(fh.fileno())
     except BaseException:
@@ -138,12 +155,28 @@ def write_tables(tables: dict[str, pd.DataFrame], out: Path, fmt: str = "csv") -
                 _unlink(t)
             raise
         written.append(path)
-    for name in sorted(ours - set(tables)):
+    for name in sorted(ours - set(tables)) if prune else ():
         stale = out / f"{name}.{fmt}"
         if stale.is_file():
             stale.unlink()
     _fsync_dir(out)
     return written
+
+
+def available_memory() -> int | None:
+    """Bytes of memory free for a new allocation (Linux's ``MemAvailable``, else the free
+    pages), or None where neither can be read."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (AttributeError, OSError, ValueError):
+        return None
 
 
 def read_tables(folder: Path, fmt: str | None = None) -> dict[str, pd.DataFrame]:
@@ -215,7 +248,6 @@ class TableSink:
     def write(self, name: str, df: pd.DataFrame, key: list[str] | None = None) -> None:
         """Append ``df`` (sorted by ``key`` within) to table ``name``."""
         import pyarrow as pa
-        import pyarrow.parquet as pq
 
         if key is not None:
             self._key.setdefault(name, list(key))
@@ -333,9 +365,6 @@ class TableSink:
 
     def commit(self) -> list[Path]:
         """Write every table under its final name, all or nothing; returns the paths."""
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-
         names = list(dict.fromkeys(list(self._empty) + list(self._frames)))
         pending: list[tuple[str, Path]] = []
         try:
@@ -352,20 +381,7 @@ class TableSink:
                     continue
                 chunks = _split(self._frames[name], SINK_CHUNK_ROWS) if name in self._frames else self._chunks(name)
                 with os.fdopen(fd, "wb") as fh:
-                    if self.fmt == "csv":
-                        for i, df in enumerate(chunks):
-                            df.to_csv(fh, index=False, header=i == 0, lineterminator="\n", encoding="utf-8",
-                                      errors="backslashreplace")
-                    else:
-                        writer = None
-                        for df in chunks:
-                            # contiguous arrays (a chunk of an Arrow-backed column may hold
-                            # several pieces): the pages, hence the bytes, do not depend on them
-                            t = pa.Table.from_pandas(df, preserve_index=False).combine_chunks()
-                            writer = writer or pq.ParquetWriter(fh, t.schema)
-                            writer.write_table(t.cast(writer.schema) if t.schema != writer.schema else t)
-                        if writer is not None:
-                            writer.close()
+                    _serialize(chunks, fh, self.fmt)
                     fh.flush()
                     os.fsync(fh.fileno())
         except BaseException:

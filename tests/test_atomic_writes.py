@@ -36,11 +36,12 @@ def interrupt_after(monkeypatch, n_tables: int, exc: type[BaseException]):
     real = output._serialize
     calls = {"n": 0}
 
-    def serialize(df, fh, fmt):
+    def serialize(chunks, fh, fmt):
         calls["n"] += 1
         if calls["n"] <= n_tables:
-            return real(df, fh, fmt)
-        real(df.iloc[: len(df) // 2], fh, fmt)  # part of the table is on disk ...
+            return real(chunks, fh, fmt)
+        df = pd.concat(list(chunks))
+        real([df.iloc[: len(df) // 2]], fh, fmt)  # part of the table is on disk ...
         fh.flush()
         raise exc("interrupted mid-write")  # ... and then the write dies
 
@@ -146,6 +147,23 @@ def test_sink_output_does_not_depend_on_batching(tmp_path, fmt, monkeypatch):
     assert all(f == files[0] for f in files)
     back = read_tables(tmp_path / "0")["sentences"]
     assert back["article_id"].tolist() == df["article_id"].tolist()
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_write_tables_writes_the_bytes_the_sink_writes(tmp_path, fmt, monkeypatch):
+    # hmeimim extract writes the extraction tables through a sink and then the spread tables
+    # with write_tables, which must not remove the first
+    monkeypatch.setattr(output, "SINK_CHUNK_ROWS", 700)
+    df = tables(2000)["sentences"]
+    with output.TableSink(tmp_path / "s", fmt) as sink:
+        sink.write("sentences", df, key=["article_id", "start"])
+        sink.commit()
+    write_tables({"sentences": df}, tmp_path / "w", fmt)
+    assert (tmp_path / "s" / f"sentences.{fmt}").read_bytes() == (tmp_path / "w" / f"sentences.{fmt}").read_bytes()
+    write_tables({"claims": df.head(3)}, tmp_path / "w", fmt, prune=False)
+    assert sorted(p.name for p in (tmp_path / "w").iterdir()) == [f"claims.{fmt}", f"sentences.{fmt}"]
+    write_tables({"claims": df.head(3)}, tmp_path / "w", fmt)
+    assert sorted(p.name for p in (tmp_path / "w").iterdir()) == [f"claims.{fmt}"]
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
