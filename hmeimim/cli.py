@@ -35,12 +35,14 @@ def _cmd_extract(args) -> int:
     if args.ref_year is not None and not 1900 <= args.ref_year <= 2100:
         return _fail("--ref-year must be a year between 1900 and 2100")
     from . import schema
-    from .output import TableSink
+    from .output import TableSink, available_memory, write_tables
     from .pipeline import run_spread
+    from .spread import spread_memory
 
     engine = getattr(args, "engine", "local")
     # The sources, flights and claims rows go to the output folder batch by batch (bounded
-    # memory); the tables appear under their names only when every one of them is complete.
+    # memory); the extraction tables appear under their names only when every one of them is
+    # complete, and the spread tables (if any) after them, together.
     with contextlib.ExitStack() as stack:
         sink = stack.enter_context(TableSink(Path(args.out), args.format))
         engine_ = None
@@ -59,13 +61,24 @@ def _cmd_extract(args) -> int:
         if not args.no_spread:
             corpus.claims = sink.read("claims")
             corpus.sentences = sink.read("sentences")
-            if engine_ is not None:
-                engine_.spread(corpus)  # the candidate search on the cluster
-            else:
-                run_spread(corpus)
-            for name, df in corpus.spread.items():
-                sink.put(name, df)
+        # the extraction tables are published before the spread starts: a spread that runs out
+        # of memory or is interrupted costs only itself (the folder then holds no spread tables)
         written = sink.commit()
+        if not args.no_spread:
+            need, free = spread_memory(len(corpus.claims)), available_memory()
+            if free is not None and need > free:
+                print(f"hmeimim: warning: the spread of {len(corpus.claims):,} claims may need about "
+                      f"{need / 1e9:.1f} GB and {free / 1e9:.1f} GB is free; the extraction tables are "
+                      f"already in {args.out} (--no-spread skips the spread)", file=sys.stderr)
+            try:
+                if engine_ is not None:
+                    engine_.spread(corpus)  # the candidate search on the cluster
+                else:
+                    run_spread(corpus)
+            except MemoryError:
+                return _fail(f"not enough memory for the spread of {len(corpus.claims):,} claims; the extraction "
+                             f"tables are in {args.out} (--no-spread skips the spread)", 1)
+            written += write_tables(corpus.spread, Path(args.out), args.format, prune=False)
     s = corpus.summary()
     print(f"{s['articles']} articles, {s['rejects']} rejected, {sink.rows.get('sentences', 0)} sentences, "
           f"{sink.rows.get('sources', 0)} sources, {sink.rows.get('flights', 0)} flight mentions, "

@@ -83,3 +83,31 @@ def test_extract_of_an_empty_folder_writes_every_table_with_its_columns(tmp_path
     claims = pd.read_parquet(tmp_path / "out" / "claims.parquet") if fmt == "parquet" else \
         pd.read_csv(tmp_path / "out" / "claims.csv")
     assert len(claims) == 0 and list(claims.columns[:6]) == schema.columns("claims")[:6]
+
+
+def test_a_spread_that_runs_out_of_memory_keeps_the_extraction_tables(tmp_path, monkeypatch, capsys):
+    import hmeimim.pipeline
+
+    assert main(["extract", str(SEEDS), "--out", str(tmp_path), "--format", "parquet", "--quiet"]) == 0
+    before = pd.read_parquet(tmp_path / "claims.parquet")
+
+    def no_memory(corpus):
+        raise MemoryError
+
+    monkeypatch.setattr(hmeimim.pipeline, "run_spread", no_memory)
+    assert main(["extract", str(SEEDS), "--out", str(tmp_path), "--format", "parquet", "--quiet"]) == 1
+    err = [line for line in capsys.readouterr().err.splitlines() if line.strip()]
+    assert len(err) == 1 and "not enough memory for the spread" in err[0] and "--no-spread" in err[0]
+    names = sorted(p.stem for p in tmp_path.iterdir())
+    assert names == ["articles", "claims", "flights", "rejects", "sentences", "sources"]  # no stale spread tables
+    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "claims.parquet"), before)
+
+
+def test_a_spread_larger_than_the_free_memory_is_announced(tmp_path, monkeypatch, capsys):
+    import hmeimim.output
+
+    monkeypatch.setattr(hmeimim.output, "available_memory", lambda: 1)
+    assert main(["extract", str(SEEDS), "--out", str(tmp_path), "--quiet"]) == 0
+    err = [line for line in capsys.readouterr().err.splitlines() if line.strip()]
+    assert len(err) == 1 and err[0].startswith("hmeimim: warning: the spread of") and "--no-spread" in err[0]
+    assert (tmp_path / "claim_clusters.csv").exists() and (tmp_path / "claims.csv").exists()
