@@ -36,8 +36,8 @@ def _cmd_extract(args) -> int:
         return _fail("--ref-year must be a year between 1900 and 2100")
     from . import schema
     from .output import TableSink, available_memory, write_tables
-    from .pipeline import run_spread
-    from .spread import spread_memory
+    from .pipeline import PROGRESS_MIN_FILES, run_spread, step_progress
+    from .spread import SPREAD_STEPS, spread_memory
 
     engine = getattr(args, "engine", "local")
     # The sources, flights and claims rows go to the output folder batch by batch (bounded
@@ -70,11 +70,13 @@ def _cmd_extract(args) -> int:
                 print(f"hmeimim: warning: the spread of {len(corpus.claims):,} claims may need about "
                       f"{need / 1e9:.1f} GB and {free / 1e9:.1f} GB is free; the extraction tables are "
                       f"already in {args.out} (--no-spread skips the spread)", file=sys.stderr)
+            show = not args.quiet and sys.stderr.isatty() and len(corpus.articles) >= PROGRESS_MIN_FILES
             try:
-                if engine_ is not None:
-                    engine_.spread(corpus)  # the candidate search on the cluster
-                else:
-                    run_spread(corpus)
+                with step_progress(SPREAD_STEPS, "spread", show) as done:
+                    if engine_ is not None:
+                        engine_.spread(corpus, progress=done)  # the candidate search on the cluster
+                    else:
+                        run_spread(corpus, progress=done)
             except MemoryError:
                 return _fail(f"not enough memory for the spread of {len(corpus.claims):,} claims; the extraction "
                              f"tables are in {args.out} (--no-spread skips the spread)", 1)

@@ -140,7 +140,7 @@ class DaskEngine:
     def n_workers(self) -> int:
         return self.mapper.n_workers if self.mapper else 0
 
-    def spread(self, corpus, timings: dict | None = None):
+    def spread(self, corpus, timings: dict | None = None, progress=None):
         """Fill ``corpus.spread`` (what ``pipeline.run_spread`` does). The spread's candidate
         search runs on the cluster when the spread stage takes a mapper
         (``spread_tables(corpus, mapper=...)``), else the whole stage runs here."""
@@ -155,6 +155,8 @@ class DaskEngine:
             kw["mapper"] = self.mapper
         if timings is not None and "timings" in params:
             kw["timings"] = timings
+        if progress is not None and "progress" in params:
+            kw["progress"] = progress
         corpus.spread = fn(corpus, **kw)
         return corpus
 

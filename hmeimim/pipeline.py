@@ -9,6 +9,7 @@ pool when the corpus is large enough for it to pay off.
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import html
 import itertools
@@ -684,14 +685,38 @@ def run_extraction(corpus: Corpus, workers: int = 1, progress: bool | None = Non
     return assemble_extraction(corpus, _map(extract_doc, corpus.docs(), workers, "extract", progress))
 
 
-def run_spread(corpus: Corpus) -> Corpus:
-    """Cluster claims across articles and trace their mutations (the spread tables)."""
+def run_spread(corpus: Corpus, progress=None) -> Corpus:
+    """Cluster claims across articles and trace their mutations (the spread tables);
+    ``progress`` is called with the name of each step as it ends (see :func:`step_progress`)."""
     try:
         from . import spread
     except ImportError:  # the spread stage is optional until it lands
         return corpus
-    corpus.spread = spread.spread_tables(corpus)
+    corpus.spread = spread.spread_tables(corpus, progress=progress)
     return corpus
+
+
+@contextlib.contextmanager
+def step_progress(steps: tuple[str, ...], desc: str, show: bool):
+    """A callback to call with the name of each of ``steps`` as it ends: a progress bar of the
+    steps on stderr, naming the one under way, when ``show`` (else None)."""
+    if not show:
+        yield None
+        return
+    from tqdm.auto import tqdm
+
+    bar = tqdm(total=len(steps), desc=desc, unit="step", leave=False, postfix=steps[0] if steps else None)
+    index = {name: i for i, name in enumerate(steps)}
+
+    def done(name: str) -> None:
+        nxt = index.get(name, -1) + 1
+        bar.set_postfix_str(steps[nxt] if 0 < nxt < len(steps) else "", refresh=False)
+        bar.update(1)
+
+    try:
+        yield done
+    finally:
+        bar.close()
 
 
 def _frame(rows: list[dict], table: str) -> pd.DataFrame:

@@ -1387,10 +1387,16 @@ def spread_memory(n_claims: int) -> int:
     return int(per_claim * n_claims)
 
 
+#: the steps of :func:`spread_tables`, in order (its ``timings`` and ``progress``)
+SPREAD_STEPS = ("prepare", "features", "candidates", "scoring", "union", "mentions", "mutations", "links",
+                "invented", "clusters")
+
+
 def spread_tables(corpus, config: SpreadConfig | None = None, timings: dict | None = None,
-                  mapper=None) -> dict[str, pd.DataFrame]:
+                  mapper=None, progress=None) -> dict[str, pd.DataFrame]:
     """The four spread tables of a corpus (see the module docs). ``timings``, if given, receives
-    the seconds each step took. ``mapper`` (a :data:`hmeimim.pipeline.Mapper`: ``mapper(fn,
+    the seconds each step took; ``progress``, if given, is called with each step's name
+    (:data:`SPREAD_STEPS`) when it ends. ``mapper`` (a :data:`hmeimim.pipeline.Mapper`: ``mapper(fn,
     items)`` yields ``fn(item)`` for each item, in order; ``fn`` is a picklable top-level
     function, possibly a ``functools.partial``) runs the text candidate search as a partitioned
     join, one task per row block of each language's sparse product (``hmeimim extract --engine
@@ -1405,6 +1411,8 @@ def spread_tables(corpus, config: SpreadConfig | None = None, timings: dict | No
         if timings is not None:
             timings[name] = timings.get(name, 0.0) + now - clock[0]
         clock[0] = now
+        if progress is not None:
+            progress(name)
 
     claims = corpus.claims if corpus.claims is not None else pd.DataFrame()
     articles = corpus.articles if corpus.articles is not None else pd.DataFrame()

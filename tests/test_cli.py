@@ -91,7 +91,7 @@ def test_a_spread_that_runs_out_of_memory_keeps_the_extraction_tables(tmp_path, 
     assert main(["extract", str(SEEDS), "--out", str(tmp_path), "--format", "parquet", "--quiet"]) == 0
     before = pd.read_parquet(tmp_path / "claims.parquet")
 
-    def no_memory(corpus):
+    def no_memory(corpus, progress=None):
         raise MemoryError
 
     monkeypatch.setattr(hmeimim.pipeline, "run_spread", no_memory)
@@ -111,3 +111,15 @@ def test_a_spread_larger_than_the_free_memory_is_announced(tmp_path, monkeypatch
     err = [line for line in capsys.readouterr().err.splitlines() if line.strip()]
     assert len(err) == 1 and err[0].startswith("hmeimim: warning: the spread of") and "--no-spread" in err[0]
     assert (tmp_path / "claim_clusters.csv").exists() and (tmp_path / "claims.csv").exists()
+
+
+def test_step_progress_shows_the_steps_on_stderr_or_nothing(capsys):
+    from hmeimim.pipeline import step_progress
+
+    with step_progress(("a", "b"), "spread", False) as done:
+        assert done is None
+    with step_progress(("a", "b"), "spread", True) as done:
+        done("a")
+        done("b")
+    err = capsys.readouterr().err
+    assert "spread:" in err and "/2 [" in err

@@ -169,3 +169,9 @@ def test_the_tables_do_not_depend_on_how_many_parsed_facts_are_kept(seeds_corpus
     again = spread.spread_tables(seeds_corpus)
     for name, df in seeds_corpus.spread.items():
         pd.testing.assert_frame_equal(df, again[name])
+
+
+def test_progress_hears_of_every_step_in_order(seeds_corpus):
+    heard = []
+    spread.spread_tables(seeds_corpus, progress=heard.append)
+    assert tuple(heard) == spread.SPREAD_STEPS
