@@ -674,7 +674,7 @@ def run_bench(n: int, engine: str = "local", workers: int | None = None, seed: i
     start-up, reported as ``generate_s`` and ``startup_s``).
     """
     from . import pipeline
-    from .output import TableSink, write_tables
+    from .output import TableSink, available_memory, write_tables
 
     if engine not in ("local", "dask"):
         raise ValueError(f"unknown engine {engine!r}: use local or dask")
@@ -757,6 +757,12 @@ def run_bench(n: int, engine: str = "local", workers: int | None = None, seed: i
             t, c = time.perf_counter(), cpu_seconds()
             spread_steps: dict[str, float] = {}
             if spread_ran:
+                from .spread import spread_memory
+
+                need, free = spread_memory(len(corp.claims)), available_memory()
+                if free is not None and need > free:
+                    _info(f"warning: the spread of {len(corp.claims):,} claims may need about {need / 1e9:.1f} GB "
+                          f"and {free / 1e9:.1f} GB is free (benchmarks/bench_extract.py --no-spread skips it)")
                 if cluster is not None:
                     cluster.spread(corp, timings=spread_steps)
                 else:
