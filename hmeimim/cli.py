@@ -35,9 +35,7 @@ def _cmd_extract(args) -> int:
     if args.ref_year is not None and not 1900 <= args.ref_year <= 2100:
         return _fail("--ref-year must be a year between 1900 and 2100")
     from . import schema
-    from .output import TableSink, available_memory, write_tables
-    from .pipeline import PROGRESS_MIN_FILES, run_spread, step_progress
-    from .spread import SPREAD_STEPS, spread_memory
+    from .output import TableSink
 
     engine = getattr(args, "engine", "local")
     # The sources, flights and claims rows go to the output folder batch by batch (bounded
@@ -58,34 +56,51 @@ def _cmd_extract(args) -> int:
             df = getattr(corpus, name)
             schema.validate(name, df)
             sink.put(name, df)
+        n_claims = sink.rows.get("claims", 0)
         if not args.no_spread:
-            corpus.claims = sink.read("claims")
-            corpus.sentences = sink.read("sentences")
-        # the extraction tables are published before the spread starts: a spread that runs out
-        # of memory or is interrupted costs only itself (the folder then holds no spread tables)
+            try:
+                corpus.claims = sink.read("claims")
+                corpus.sentences = sink.read("sentences")
+            except MemoryError:  # (the spread's first large allocation: reported below)
+                corpus.claims = corpus.sentences = None
+        # the extraction tables are published before the spread starts: a spread that fails,
+        # runs out of memory or is interrupted costs only itself (no spread tables are left)
         written = sink.commit()
         if not args.no_spread:
-            need, free = spread_memory(len(corpus.claims)), available_memory()
-            if free is not None and need > free:
-                print(f"hmeimim: warning: the spread of {len(corpus.claims):,} claims may need about "
-                      f"{need / 1e9:.1f} GB and {free / 1e9:.1f} GB is free; the extraction tables are "
-                      f"already in {args.out} (--no-spread skips the spread)", file=sys.stderr)
-            show = not args.quiet and sys.stderr.isatty() and len(corpus.articles) >= PROGRESS_MIN_FILES
+            kept = f"the extraction tables are in {args.out} (--no-spread skips the spread)"
             try:
-                with step_progress(SPREAD_STEPS, "spread", show) as done:
-                    if engine_ is not None:
-                        engine_.spread(corpus, progress=done)  # the candidate search on the cluster
-                    else:
-                        run_spread(corpus, progress=done)
+                if corpus.claims is None:
+                    raise MemoryError
+                written += _spread(args, corpus, engine_, n_claims, kept)
             except MemoryError:
-                return _fail(f"not enough memory for the spread of {len(corpus.claims):,} claims; the extraction "
-                             f"tables are in {args.out} (--no-spread skips the spread)", 1)
-            written += write_tables(corpus.spread, Path(args.out), args.format, prune=False)
+                return _fail(f"not enough memory for the spread of {n_claims:,} claims; {kept}", 1)
+            except Exception as e:  # one line, as for bad input; the extraction is not lost
+                return _fail(f"the spread failed ({type(e).__name__}: {e}); {kept}", 1)
     s = corpus.summary()
     print(f"{s['articles']} articles, {s['rejects']} rejected, {sink.rows.get('sentences', 0)} sentences, "
           f"{sink.rows.get('sources', 0)} sources, {sink.rows.get('flights', 0)} flight mentions, "
           f"{sink.rows.get('claims', 0)} claims -> {len(written)} tables in {args.out}")
     return 0
+
+
+def _spread(args, corpus, engine_, n_claims: int, kept: str) -> list[Path]:
+    """Run the spread stage (with a warning first when it may not fit in the free memory, and a
+    progress bar of its steps on a terminal) and write its tables beside the extraction tables."""
+    from .output import available_memory, write_tables
+    from .pipeline import PROGRESS_MIN_FILES, run_spread, step_progress
+    from .spread import SPREAD_STEPS, spread_memory
+
+    need, free = spread_memory(n_claims), available_memory()
+    if free is not None and need > free:
+        print(f"hmeimim: warning: the spread of {n_claims:,} claims may need about {need / 1e9:.1f} GB and "
+              f"{free / 1e9:.1f} GB is free; {kept}", file=sys.stderr)
+    show = not args.quiet and sys.stderr.isatty() and len(corpus.articles) >= PROGRESS_MIN_FILES
+    with step_progress(SPREAD_STEPS, "spread", show) as done:
+        if engine_ is not None:
+            engine_.spread(corpus, progress=done)  # the candidate search on the cluster
+        else:
+            run_spread(corpus, progress=done)
+    return write_tables(corpus.spread, Path(args.out), args.format, prune=False)
 
 
 def _cmd_report(args) -> int:
@@ -155,6 +170,8 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except KeyboardInterrupt:
         return _fail("interrupted", 130)
+    except MemoryError:
+        return _fail("out of memory", 1)
     except (OSError, ValueError) as e:
         return _fail(str(e), 1)
 

@@ -163,20 +163,32 @@ def write_tables(tables: dict[str, pd.DataFrame], out: Path, fmt: str = "csv", p
     return written
 
 
-def available_memory() -> int | None:
-    """Bytes of memory free for a new allocation (Linux's ``MemAvailable``, else the free
-    pages), or None where neither can be read."""
+def available_memory(meminfo: str = "/proc/meminfo", cgroup: str = "/sys/fs/cgroup") -> int | None:
+    """Bytes of memory free for a new allocation: Linux's ``MemAvailable``, or less if the
+    process's control group (a container's memory limit, cgroup v2) leaves less; the free pages
+    elsewhere; None where none of these can be read."""
+    free = None
     try:
-        with open("/proc/meminfo", encoding="ascii") as fh:
+        with open(meminfo, encoding="ascii") as fh:
             for line in fh:
                 if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
+                    free = int(line.split()[1]) * 1024
+                    break
     except (OSError, ValueError, IndexError):
         pass
+    if free is None:
+        try:
+            free = os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+        except (AttributeError, OSError, ValueError):
+            pass
     try:
-        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
-    except (AttributeError, OSError, ValueError):
-        return None
+        limit = Path(cgroup, "memory.max").read_text(encoding="ascii").strip()
+        if limit != "max":
+            left = max(0, int(limit) - int(Path(cgroup, "memory.current").read_text(encoding="ascii")))
+            free = left if free is None else min(free, left)
+    except (OSError, ValueError):
+        pass
+    return free
 
 
 def read_tables(folder: Path, fmt: str | None = None) -> dict[str, pd.DataFrame]:

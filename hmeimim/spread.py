@@ -2084,13 +2084,16 @@ def _pairs_at_least(q, m, threshold: float, budget: int) -> tuple[np.ndarray, np
     (``q``'s and ``m``'s rows L2-normalised, entries >= 0), with the same values, hence the same
     pairs, as the whole product -- which grows with the square of the corpus -- without computing
     it: a block of ``q``'s rows is multiplied only by the rows of ``m`` that share one of their
-    :func:`_prefix_terms`, blocks sized so that at most about ``budget`` such rows are gathered.
-    (scipy sums each entry of a product row in the order of the left row's terms, whichever
-    other rows the right-hand side holds.)"""
+    :func:`_prefix_terms` (on the bench corpus about half of the sentences of a language: the
+    memory is bounded, the work not much less), in blocks whose products have at most
+    ``budget`` entries (estimated from the terms' document frequencies, as in
+    :func:`_text_blocks`; a single row may exceed it). (scipy sums each entry of a product row
+    in the order of the left row's terms, whichever other rows the right-hand side holds.)"""
     pr, pt = _prefix_terms(q, threshold)
     postings = m.T.tocsr()                          # term -> rows of m holding it
     df = np.diff(postings.indptr).astype(np.int64)
-    reach = np.cumsum(np.bincount(pr, weights=df[pt], minlength=q.shape[0]))
+    rows = np.repeat(np.arange(q.shape[0]), np.diff(q.indptr))
+    reach = np.cumsum(np.bincount(rows, weights=df[q.indices], minlength=q.shape[0]))
     starts = np.searchsorted(pr, np.arange(q.shape[0] + 1))   # each row's prefix terms in (pr, pt)
     out_r, out_c = [], []
     s = 0

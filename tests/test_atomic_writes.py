@@ -298,3 +298,17 @@ def test_sink_commit_failing_at_the_rename_leaves_no_spill(tmp_path, monkeypatch
             sink.commit()
     monkeypatch.undo()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_available_memory_takes_the_smaller_of_the_machine_and_the_container(tmp_path):
+    meminfo = tmp_path / "meminfo"
+    meminfo.write_text("MemTotal:       24000000 kB\nMemAvailable:   20000000 kB\n")
+    cg = tmp_path / "cg"
+    cg.mkdir()
+    assert output.available_memory(str(meminfo), str(cg)) == 20_000_000 * 1024  # no cgroup files
+    (cg / "memory.max").write_text("max\n")
+    (cg / "memory.current").write_text("1000\n")
+    assert output.available_memory(str(meminfo), str(cg)) == 20_000_000 * 1024
+    (cg / "memory.max").write_text("8000000000\n")
+    assert output.available_memory(str(meminfo), str(cg)) == 8_000_000_000 - 1000
+    assert isinstance(output.available_memory(), int)

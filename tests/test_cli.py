@@ -85,19 +85,34 @@ def test_extract_of_an_empty_folder_writes_every_table_with_its_columns(tmp_path
     assert len(claims) == 0 and list(claims.columns[:6]) == schema.columns("claims")[:6]
 
 
-def test_a_spread_that_runs_out_of_memory_keeps_the_extraction_tables(tmp_path, monkeypatch, capsys):
+@pytest.mark.parametrize("where, exc, message", [
+    ("spread", MemoryError, "not enough memory for the spread of"),
+    ("read back", MemoryError, "not enough memory for the spread of"),
+    ("spread", RuntimeError, "the spread failed (RuntimeError: boom)"),
+    ("write", OSError, "the spread failed (OSError: boom)"),
+])
+def test_a_spread_that_fails_keeps_the_extraction_tables(tmp_path, monkeypatch, capsys, where, exc, message):
+    import hmeimim.output
     import hmeimim.pipeline
 
     assert main(["extract", str(SEEDS), "--out", str(tmp_path), "--format", "parquet", "--quiet"]) == 0
     before = pd.read_parquet(tmp_path / "claims.parquet")
+    capsys.readouterr()
 
-    def no_memory(corpus, progress=None):
-        raise MemoryError
+    def fail(*args, **kwargs):
+        raise exc("boom")
 
-    monkeypatch.setattr(hmeimim.pipeline, "run_spread", no_memory)
+    read = hmeimim.output.TableSink.read
+    if where == "spread":
+        monkeypatch.setattr(hmeimim.pipeline, "run_spread", fail)
+    elif where == "write":
+        monkeypatch.setattr(hmeimim.output, "write_tables", fail)
+    else:
+        monkeypatch.setattr(hmeimim.output.TableSink, "read",
+                            lambda self, name, *a: fail() if name == "sentences" else read(self, name, *a))
     assert main(["extract", str(SEEDS), "--out", str(tmp_path), "--format", "parquet", "--quiet"]) == 1
     err = [line for line in capsys.readouterr().err.splitlines() if line.strip()]
-    assert len(err) == 1 and "not enough memory for the spread" in err[0] and "--no-spread" in err[0]
+    assert len(err) == 1 and message in err[0] and "the extraction tables are in" in err[0], err
     names = sorted(p.stem for p in tmp_path.iterdir())
     assert names == ["articles", "claims", "flights", "rejects", "sentences", "sources"]  # no stale spread tables
     pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "claims.parquet"), before)
