@@ -670,8 +670,9 @@ def run_bench(n: int, engine: str = "local", workers: int | None = None, seed: i
     makes: files read and extracted in batches (one task each; ``ingest_s``/``extract_s`` share
     its wall-clock time, ``read_extract_s``, by their CPU seconds), the extraction tables
     streamed to a sink and written (the claims and sentences read back first), then the spread,
-    and its tables written beside them (``write_s``: both writes). ``seconds`` is ingest + extract + spread + write (not generation or cluster
-    start-up, reported as ``generate_s`` and ``startup_s``).
+    and its tables written beside them (``write_s``: both writes). ``seconds`` is ingest +
+    extract + spread + write (not generation or cluster start-up, reported as ``generate_s``
+    and ``startup_s``).
     """
     from . import pipeline
     from .output import TableSink, available_memory, write_tables

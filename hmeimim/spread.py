@@ -1396,8 +1396,8 @@ def spread_tables(corpus, config: SpreadConfig | None = None, timings: dict | No
                   mapper=None, progress=None) -> dict[str, pd.DataFrame]:
     """The four spread tables of a corpus (see the module docs). ``timings``, if given, receives
     the seconds each step took; ``progress``, if given, is called with each step's name
-    (:data:`SPREAD_STEPS`) when it ends. ``mapper`` (a :data:`hmeimim.pipeline.Mapper`: ``mapper(fn,
-    items)`` yields ``fn(item)`` for each item, in order; ``fn`` is a picklable top-level
+    (:data:`SPREAD_STEPS`) when it ends. ``mapper`` (a :data:`hmeimim.pipeline.Mapper`:
+    ``mapper(fn, items)`` yields ``fn(item)`` for each item, in order; ``fn`` is a picklable top-level
     function, possibly a ``functools.partial``) runs the text candidate search as a partitioned
     join, one task per row block of each language's sparse product (``hmeimim extract --engine
     dask``); without one the blocks run here. The tables are the same either way."""
@@ -2081,7 +2081,8 @@ def _prefix_terms(q, threshold: float) -> tuple[np.ndarray, np.ndarray]:
 
 def _pairs_at_least(q, m, threshold: float, budget: int) -> tuple[np.ndarray, np.ndarray]:
     """(row of ``q``, row of ``m``) of the entries of ``q @ m.T`` that are >= ``threshold``
-    (``q``'s and ``m``'s rows L2-normalised, entries >= 0), with the same values, hence the same
+    (``q``'s and ``m``'s rows L2-normalised, entries >= 0, no column twice in a row, as
+    :func:`_tfidf` makes them), with the same values, hence the same
     pairs, as the whole product -- which grows with the square of the corpus -- without computing
     it: a block of ``q``'s rows is multiplied only by the rows of ``m`` that share one of their
     :func:`_prefix_terms` (on the bench corpus about half of the sentences of a language: the
