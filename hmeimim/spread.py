@@ -1377,13 +1377,13 @@ def _score_pairs(claims: pd.DataFrame, feats: _Features, i: np.ndarray, j: np.nd
 def spread_memory(n_claims: int) -> int:
     """Rough bytes :func:`spread_tables` needs beyond the corpus it is given, for ``n_claims``
     claims: measured on the bench corpus (``hmeimim bench``), 8.4 KB a claim at 249,000 claims
-    and 10.3 KB at 744,000 (the largest clusters grow with the corpus, and their pairs with
+    and 9.5 KB at 744,000 (the largest clusters grow with the corpus, and their pairs with
     them), extended as a power law. A corpus of other stories may need less or more.
 
     >>> round(spread_memory(249_000) / 1e9, 1), round(spread_memory(744_000) / 1e9, 1)
-    (2.1, 7.7)
+    (2.1, 7.0)
     """
-    per_claim = 8.4e3 * max(1.0, n_claims / 249_000) ** 0.186
+    per_claim = 8.4e3 * max(1.0, n_claims / 249_000) ** 0.109
     return int(per_claim * n_claims)
 
 
