@@ -675,7 +675,7 @@ def run_bench(n: int, engine: str = "local", workers: int | None = None, seed: i
     and ``startup_s``).
     """
     from . import pipeline
-    from .output import TableSink, available_memory, write_tables
+    from .output import TableSink, write_tables
 
     if engine not in ("local", "dask"):
         raise ValueError(f"unknown engine {engine!r}: use local or dask")
@@ -758,12 +758,9 @@ def run_bench(n: int, engine: str = "local", workers: int | None = None, seed: i
             t, c = time.perf_counter(), cpu_seconds()
             spread_steps: dict[str, float] = {}
             if spread_ran:
-                from .spread import spread_memory
-
-                need, free = spread_memory(len(corp.claims)), available_memory()
-                if free is not None and need > free:
-                    _info(f"warning: the spread of {len(corp.claims):,} claims may need about {need / 1e9:.1f} GB "
-                          f"and {free / 1e9:.1f} GB is free (benchmarks/bench_extract.py --no-spread skips it)")
+                short = pipeline.spread_shortfall(len(corp.claims))
+                if short:
+                    _info(f"warning: {short} (benchmarks/bench_extract.py --no-spread skips it)")
                 if cluster is not None:
                     cluster.spread(corp, timings=spread_steps)
                 else:

@@ -86,14 +86,13 @@ def _cmd_extract(args) -> int:
 def _spread(args, corpus, engine_, n_claims: int, kept: str) -> list[Path]:
     """Run the spread stage (with a warning first when it may not fit in the free memory, and a
     progress bar of its steps on a terminal) and write its tables beside the extraction tables."""
-    from .output import available_memory, write_tables
-    from .pipeline import PROGRESS_MIN_FILES, run_spread, step_progress
-    from .spread import SPREAD_STEPS, spread_memory
+    from .output import write_tables
+    from .pipeline import PROGRESS_MIN_FILES, run_spread, spread_shortfall, step_progress
+    from .spread import SPREAD_STEPS
 
-    need, free = spread_memory(n_claims), available_memory()
-    if free is not None and need > free:
-        print(f"hmeimim: warning: the spread of {n_claims:,} claims may need about {need / 1e9:.1f} GB and "
-              f"{free / 1e9:.1f} GB is free; {kept}", file=sys.stderr)
+    short = spread_shortfall(n_claims)
+    if short:
+        print(f"hmeimim: warning: {short}; {kept}", file=sys.stderr)
     show = not args.quiet and sys.stderr.isatty() and len(corpus.articles) >= PROGRESS_MIN_FILES
     with step_progress(SPREAD_STEPS, "spread", show) as done:
         if engine_ is not None:

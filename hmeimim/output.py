@@ -222,8 +222,8 @@ class TableSink:
     order is written so from the start, and its spill file becomes the table with no second
     pass), renames all tables into place and removes stale tables of the format. ``drop(name,
     column, values)`` leaves out rows already written. ``abort()`` (or an error in ``commit``)
-    removes every temporary file and leaves the folder as it was. Use as a context manager: leaving the block by an
-    exception, or without a commit, aborts.
+    removes every temporary file and leaves the folder as it was. Use as a context manager:
+    leaving the block by an exception, or without a commit, aborts.
 
     >>> import tempfile, pandas as pd
     >>> with tempfile.TemporaryDirectory() as d, TableSink(d, "csv") as sink:

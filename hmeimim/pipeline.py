@@ -696,6 +696,23 @@ def run_spread(corpus: Corpus, progress=None) -> Corpus:
     return corpus
 
 
+def spread_shortfall(n_claims: int) -> str:
+    """'' when the spread of ``n_claims`` claims should fit in the free memory
+    (:func:`hmeimim.spread.spread_memory` against :func:`hmeimim.output.available_memory`), else
+    what it may need and what is free, for a warning.
+
+    >>> spread_shortfall(0)
+    ''
+    """
+    from .output import available_memory
+    from .spread import spread_memory
+
+    need, free = spread_memory(n_claims), available_memory()
+    if free is None or need <= free:
+        return ""
+    return f"the spread of {n_claims:,} claims may need about {need / 1e9:.1f} GB and {free / 1e9:.1f} GB is free"
+
+
 @contextlib.contextmanager
 def step_progress(steps: tuple[str, ...], desc: str, show: bool):
     """A callback to call with the name of each of ``steps`` as it ends: a progress bar of the
